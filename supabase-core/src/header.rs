@@ -1,0 +1,54 @@
+//! Checked construction of header names and values.
+
+use http::{HeaderName, HeaderValue};
+
+use crate::Error;
+
+/// Parses a header name, rejecting anything HTTP does not allow (spaces, CR/LF, …).
+pub fn header_name(name: &str) -> Result<HeaderName, Error> {
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidHeader {
+        name: sanitize_name(name),
+        reason: "not a valid HTTP header name",
+    })
+}
+
+/// Parses a header value, rejecting control characters such as CR, LF and NUL.
+///
+/// The value is not echoed in the error, since it may be a secret.
+pub fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    if value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
+        return Err(Error::InvalidHeader {
+            name: sanitize_name(name),
+            reason: "value contains a control character (CR, LF, NUL, …)",
+        });
+    }
+    HeaderValue::from_str(value).map_err(|_| Error::InvalidHeader {
+        name: sanitize_name(name),
+        reason: "not a valid HTTP header value",
+    })
+}
+
+/// A header name made safe to print: at most 64 visible ASCII characters.
+fn sanitize_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(64)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_crlf_and_nul() {
+        for bad in ["a\r\nb", "a\nb", "a\rb", "a\0b"] {
+            let err = header_value("x-test", bad).unwrap_err();
+            assert!(matches!(err, Error::InvalidHeader { .. }), "{bad:?}");
+            assert!(!err.to_string().contains('\n'));
+        }
+        assert!(header_value("x-test", "fine value").is_ok());
+        assert!(header_name("bad name").is_err());
+        assert!(header_name("x-ok").is_ok());
+    }
+}

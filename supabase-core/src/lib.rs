@@ -1,0 +1,68 @@
+//! Shared foundation of the Supabase Rust client.
+//!
+//! This crate holds what every Supabase service client needs and nothing that is specific to
+//! one service:
+//!
+//! - [`TokenProvider`]: where the bearer token of the next request comes from
+//!   ([`StaticTokenProvider`] for `set_auth`/`with_auth`, [`ProjectKeyProvider`] for the
+//!   project-key fallback, a session-backed provider in `supabase-auth`, or your own).
+//! - [`Secret`] and [`AccessToken`]: values whose `Debug`/`Display` never show the secret.
+//! - [`Config`]: project URL, project key, global headers, timeout, optional shared
+//!   `reqwest::Client`.
+//! - [`Transport`]: the shared HTTP transport that attaches `apikey` and
+//!   `Authorization: Bearer …` to every request and turns error answers into [`ApiError`].
+//! - [`Error`]: the crate's error type.
+//!
+//! ```
+//! use supabase_core::{Config, StaticTokenProvider, TokenProvider};
+//!
+//! # fn main() -> Result<(), supabase_core::Error> {
+//! let config = Config::new("https://xyzcompany.supabase.co/", "public-anon-key")?;
+//! assert_eq!(config.url().as_str(), "https://xyzcompany.supabase.co/");
+//! assert_eq!(config.endpoint("rest/v1")?.as_str(), "https://xyzcompany.supabase.co/rest/v1");
+//! // The key never shows up in Debug output.
+//! assert!(!format!("{config:?}").contains("public-anon-key"));
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod api_error;
+mod client_info;
+mod clock;
+mod config;
+mod error;
+mod header;
+mod jwt;
+mod secret;
+mod token;
+mod transport;
+
+pub use api_error::ApiError;
+pub use client_info::{CLIENT_INFO, CLIENT_INFO_HEADER};
+pub use clock::{Clock, SystemClock};
+pub use config::{Config, validate_base_url};
+pub use error::{BoxError, Error, TransportErrorKind};
+pub use header::{header_name, header_value};
+pub use jwt::{JwtClaims, decode_jwt_claims};
+pub use secret::Secret;
+pub use token::{AccessToken, ProjectKeyProvider, StaticTokenProvider, TokenProvider};
+pub use transport::{Request, Response, Transport, TransportOptions};
+
+/// Re-exported so that implementors of [`TokenProvider`] use the same macro version.
+pub use async_trait::async_trait;
+/// Re-exported HTTP types used in this crate's public API.
+pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+/// Re-exported so that callers can build a shared connection pool.
+pub use reqwest;
+/// Re-exported URL type.
+pub use url::Url;

@@ -1,0 +1,169 @@
+//! Where the bearer token of the next request comes from.
+
+use std::fmt::{self, Debug};
+
+use async_trait::async_trait;
+use http::HeaderValue;
+
+use crate::{Error, Secret, header_value};
+
+/// A bearer token, ready to be sent.
+///
+/// Building one checks that the token can go into an HTTP header (not empty, no CR/LF/NUL or
+/// other control characters) and prepares the `Authorization: Bearer …` value once, marked
+/// sensitive, so sending it costs a reference-count bump. `Debug` never shows it.
+///
+/// ```
+/// use supabase_core::AccessToken;
+///
+/// let token = AccessToken::new("eyJ.abc.def")?;
+/// assert_eq!(token.expose(), "eyJ.abc.def");
+/// assert_eq!(format!("{token:?}"), "AccessToken([REDACTED])");
+/// assert!(AccessToken::new("bad\r\ntoken").is_err());
+/// # Ok::<(), supabase_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct AccessToken {
+    token: Secret,
+    bearer: HeaderValue,
+}
+
+impl AccessToken {
+    /// Checks and wraps a bearer token. It does not need to be a JWT (project keys are not).
+    pub fn new(token: impl Into<String>) -> Result<Self, Error> {
+        let token = Secret::new(token);
+        if token.is_empty() {
+            return Err(Error::InvalidHeader {
+                name: "authorization".into(),
+                reason: "the bearer token is empty",
+            });
+        }
+        let mut bearer = header_value("authorization", &format!("Bearer {}", token.expose()))?;
+        bearer.set_sensitive(true);
+        Ok(Self { token, bearer })
+    }
+
+    /// The token itself.
+    pub fn expose(&self) -> &str {
+        self.token.expose()
+    }
+
+    /// The `Authorization` header value, `Bearer <token>`, marked sensitive.
+    pub fn bearer_header(&self) -> &HeaderValue {
+        &self.bearer
+    }
+}
+
+impl Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken([REDACTED])")
+    }
+}
+
+/// Yields the bearer token for the next request.
+///
+/// The transport asks the provider once per request. `Ok(Some(token))` sends
+/// `Authorization: Bearer <token>`; `Ok(None)` means "no user": the project key is sent as the
+/// bearer instead. `apikey: <project key>` is sent either way.
+///
+/// Implementations must be cheap when the token is known (a static token, a cached session),
+/// and may do I/O when it is not (a refresh). The trait is object-safe: clients hold an
+/// `Arc<dyn TokenProvider>`.
+///
+/// ```
+/// use supabase_core::{async_trait, AccessToken, Error, TokenProvider};
+///
+/// /// Reads the token from somewhere of your own (a vault, another auth system, …).
+/// #[derive(Debug)]
+/// struct FromMyVault;
+///
+/// #[async_trait]
+/// impl TokenProvider for FromMyVault {
+///     async fn access_token(&self) -> Result<Option<AccessToken>, Error> {
+///         Ok(Some(AccessToken::new("eyJ.from.vault")?))
+///     }
+/// }
+/// ```
+#[async_trait]
+pub trait TokenProvider: Send + Sync + Debug {
+    /// The token for the next request, or `None` to use the project key.
+    async fn access_token(&self) -> Result<Option<AccessToken>, Error>;
+
+    /// Called after the server rejected the token (HTTP 401), so a caching provider can drop
+    /// it. The default does nothing.
+    async fn invalidate(&self) {}
+}
+
+/// A provider that always yields the same token: what `set_auth` and `with_auth` install.
+///
+/// It never refreshes, never touches a session and never changes once built.
+#[derive(Clone)]
+pub struct StaticTokenProvider {
+    token: AccessToken,
+}
+
+impl StaticTokenProvider {
+    /// A provider for this token.
+    pub fn new(token: AccessToken) -> Self {
+        Self { token }
+    }
+
+    /// Checks the token (see [`AccessToken::new`]) and wraps it.
+    pub fn from_token(token: impl Into<String>) -> Result<Self, Error> {
+        Ok(Self::new(AccessToken::new(token)?))
+    }
+
+    /// The token this provider hands out.
+    pub fn token(&self) -> &AccessToken {
+        &self.token
+    }
+}
+
+impl Debug for StaticTokenProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StaticTokenProvider")
+            .field("token", &self.token)
+            .finish()
+    }
+}
+
+#[async_trait]
+impl TokenProvider for StaticTokenProvider {
+    async fn access_token(&self) -> Result<Option<AccessToken>, Error> {
+        Ok(Some(self.token.clone()))
+    }
+}
+
+/// The fallback provider: no user token, so the project key is the bearer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProjectKeyProvider;
+
+#[async_trait]
+impl TokenProvider for ProjectKeyProvider {
+    async fn access_token(&self) -> Result<Option<AccessToken>, Error> {
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_tokens() {
+        let p = StaticTokenProvider::from_token("secret-token-value").unwrap();
+        assert!(!format!("{p:?}").contains("secret-token-value"));
+        assert!(!format!("{:?}", p.token()).contains("secret-token-value"));
+        assert!(p.token().bearer_header().is_sensitive());
+    }
+
+    #[test]
+    fn rejects_unsendable_tokens() {
+        for bad in ["", "a\rb", "a\nb", "a\0b"] {
+            assert!(matches!(
+                AccessToken::new(bad),
+                Err(Error::InvalidHeader { .. })
+            ));
+        }
+    }
+}

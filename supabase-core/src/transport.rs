@@ -1,0 +1,332 @@
+//! The shared HTTP transport: one connection pool, `apikey` and `Authorization` on every
+//! request, typed errors for every failure.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http::header::{AUTHORIZATION, CONTENT_LENGTH};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::api_error::body_snippet;
+use crate::{
+    ApiError, CLIENT_INFO, CLIENT_INFO_HEADER, Error, Secret, TokenProvider, header_value,
+};
+
+/// The default limit on the size of a response body: 256 MiB.
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
+
+static APIKEY: HeaderName = HeaderName::from_static("apikey");
+
+/// Options of a [`Transport`].
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct TransportOptions {
+    /// Headers sent with every request (global headers).
+    pub headers: HeaderMap,
+    /// Time limit of every request unless the request sets its own.
+    pub timeout: Option<Duration>,
+    /// A caller-supplied client whose connection pool is used; a new one otherwise.
+    pub http_client: Option<reqwest::Client>,
+    /// Answers with a larger body fail with [`Error::ResponseTooLarge`].
+    pub max_response_bytes: usize,
+}
+
+impl Default for TransportOptions {
+    fn default() -> Self {
+        Self {
+            headers: HeaderMap::new(),
+            timeout: None,
+            http_client: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl fmt::Debug for TransportOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportOptions")
+            .field(
+                "headers",
+                &self.headers.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+            )
+            .field("timeout", &self.timeout)
+            .field("http_client", &self.http_client.is_some())
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+/// The HTTP transport shared by every service client of a project.
+///
+/// Cloning is one reference-count bump; every clone uses the same connection pool. For each
+/// request it adds, unless the request or the global headers already have them:
+/// `X-Client-Info: supabase-rs/<version>`, the global headers, `apikey: <project key>` and
+/// `Authorization: Bearer <token>`, where the token comes from the [`TokenProvider`] passed to
+/// [`Transport::send`] (or is the project key when the provider yields none). Both secret
+/// headers are marked sensitive.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    apikey: HeaderValue,
+    key_bearer: HeaderValue,
+    headers: HeaderMap,
+    timeout: Option<Duration>,
+    max_response_bytes: usize,
+}
+
+impl Transport {
+    /// A transport that sends `key` as `apikey`.
+    pub fn new(key: &Secret, options: TransportOptions) -> Result<Self, Error> {
+        let mut apikey = header_value("apikey", key.expose())?;
+        apikey.set_sensitive(true);
+        let mut key_bearer = header_value("authorization", &format!("Bearer {}", key.expose()))?;
+        key_bearer.set_sensitive(true);
+        let mut headers = options.headers;
+        if !headers.contains_key(CLIENT_INFO_HEADER) {
+            headers.insert(CLIENT_INFO_HEADER, HeaderValue::from_static(CLIENT_INFO));
+        }
+        for (name, value) in headers.iter_mut() {
+            if name == AUTHORIZATION || name == APIKEY {
+                value.set_sensitive(true);
+            }
+        }
+        let http = match options.http_client {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(|e| Error::Transport {
+                    kind: crate::TransportErrorKind::Other,
+                    source: Box::new(e),
+                })?,
+        };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                apikey,
+                key_bearer,
+                headers,
+                timeout: options.timeout,
+                max_response_bytes: options.max_response_bytes,
+            }),
+        })
+    }
+
+    /// The underlying `reqwest::Client` (its pool is shared by every clone).
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The global headers (including `X-Client-Info`).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.inner.headers
+    }
+
+    /// Whether the caller set a global `Authorization` header, which then wins over every
+    /// token provider.
+    pub fn has_global_authorization(&self) -> bool {
+        self.inner.headers.contains_key(AUTHORIZATION)
+    }
+
+    /// Sends a request and reads the whole answer.
+    ///
+    /// Returns the response whatever its status; use [`Response::error_for_status`] to turn
+    /// non-2xx answers into [`Error::Api`].
+    pub async fn send(
+        &self,
+        request: Request,
+        tokens: &dyn TokenProvider,
+    ) -> Result<Response, Error> {
+        let inner = &*self.inner;
+        let mut headers = request.headers;
+        for (name, value) in &inner.headers {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        if !headers.contains_key(&APIKEY) {
+            headers.insert(APIKEY.clone(), inner.apikey.clone());
+        }
+        if !headers.contains_key(AUTHORIZATION) {
+            let bearer = match tokens.access_token().await? {
+                Some(token) => token.bearer_header().clone(),
+                None => inner.key_bearer.clone(),
+            };
+            headers.insert(AUTHORIZATION, bearer);
+        }
+        let mut builder = inner
+            .http
+            .request(request.method, request.url)
+            .headers(headers);
+        if let Some(timeout) = request.timeout.or(inner.timeout) {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(body) = request.body {
+            builder = builder.body(body);
+        }
+        let mut response = builder.send().await.map_err(Error::from_reqwest)?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let limit = inner.max_response_bytes;
+        if let Some(len) = headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            && len > limit as u64
+        {
+            return Err(Error::ResponseTooLarge { limit });
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
+            if body.len().saturating_add(chunk.len()) > limit {
+                return Err(Error::ResponseTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response {
+            status,
+            headers,
+            body: body.freeze(),
+        })
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("apikey", &"[REDACTED]")
+            .field(
+                "headers",
+                &self
+                    .inner
+                    .headers
+                    .keys()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("timeout", &self.inner.timeout)
+            .finish()
+    }
+}
+
+/// A request for [`Transport::send`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Request {
+    /// The HTTP method.
+    pub method: Method,
+    /// The full URL, query included.
+    pub url: Url,
+    /// Headers of this request; they win over global headers.
+    pub headers: HeaderMap,
+    /// The body, if any.
+    pub body: Option<Bytes>,
+    /// A time limit for this request alone.
+    pub timeout: Option<Duration>,
+}
+
+impl Request {
+    /// A request with no headers and no body.
+    pub fn new(method: Method, url: Url) -> Self {
+        Self {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body: None,
+            timeout: None,
+        }
+    }
+
+    /// Sets a header (replacing any earlier value).
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// Sets the body.
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// Sets a per-request time limit.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+/// A fully read answer.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Response {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+impl Response {
+    /// Builds a response (for tests and custom transports).
+    pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// `Ok(self)` for a 2xx answer, [`Error::Api`] with the parsed error body otherwise.
+    pub fn error_for_status(self) -> Result<Self, Error> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(Error::from(ApiError::from_body(
+                self.status.as_u16(),
+                &self.body,
+            )))
+        }
+    }
+
+    /// Decodes the body as JSON. On failure the error names the path of the failing field.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        decode_json(&self.body)
+    }
+
+    /// The body as text (invalid UTF-8 is an [`Error::Decode`]).
+    pub fn text(&self) -> Result<String, Error> {
+        String::from_utf8(self.body.to_vec()).map_err(|_| Error::Decode {
+            path: ".".into(),
+            message: "the body is not valid UTF-8".into(),
+            body_snippet: body_snippet(&self.body),
+        })
+    }
+}
+
+/// Decodes JSON, naming the failing field path in the error.
+pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Decode {
+            path,
+            message: e.into_inner().to_string(),
+            body_snippet: body_snippet(body),
+        }
+    })?;
+    de.end().map_err(|e| Error::Decode {
+        path: ".".into(),
+        message: e.to_string(),
+        body_snippet: body_snippet(body),
+    })?;
+    Ok(value)
+}

@@ -1,0 +1,32 @@
+//! Test helpers shared by the workspace (not published).
+//!
+//! - [`fixtures`]: the well-known local-dev keys and JWT secret used by the conformance goldens.
+//! - [`mint_jwt`]: sign a JWT with chosen claims (HS256, the local-dev secret).
+//! - [`header_values`]: every value of a header in a request wiremock received.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod conformance;
+pub mod fixtures;
+mod jwt;
+
+pub use jwt::{mint_jwt, mint_user_jwt};
+
+/// Every value of header `name` in `request`, as strings.
+pub fn header_values(request: &wiremock::Request, name: &str) -> Vec<String> {
+    request
+        .headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().expect("header is not visible ASCII").to_owned())
+        .collect()
+}
+
+/// The single value of header `name` in `request`, if present.
+pub fn header(request: &wiremock::Request, name: &str) -> Option<String> {
+    request
+        .headers
+        .get(name)
+        .map(|v| v.to_str().expect("header is not visible ASCII").to_owned())
+}

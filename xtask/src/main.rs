@@ -1,0 +1,145 @@
+//! Project automation, run as `cargo xtask <task>`.
+//!
+//! - `test`: everything CI checks: formatting, clippy (`-D warnings`), every test (unit,
+//!   integration, doc tests), the examples, the docs and the feature combinations.
+//!
+//! Each step prints the command it runs; the first failure stops the run with a non-zero
+//! exit code.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match task {
+        "test" => test(rest),
+        "help" | "--help" | "-h" => {
+            print_help();
+            Ok(())
+        }
+        other => Err(format!("unknown task `{other}`; run `cargo xtask help`")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: FAILED: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_help() {
+    println!("cargo xtask <task>");
+    println!();
+    println!("tasks:");
+    println!("  test   fmt check, clippy -D warnings, all tests incl. doc tests, examples, docs,");
+    println!("         feature combinations (extra arguments go to `cargo test`)");
+}
+
+/// The checks CI runs.
+fn test(extra: &[String]) -> Result {
+    let started = Instant::now();
+    let mut steps = 0;
+    let mut step = |name: &str, args: &[&str], env: &[(&str, &str)]| -> Result {
+        steps += 1;
+        cargo(name, args, env)
+    };
+    step("format", &["fmt", "--all", "--check"], &[])?;
+    step(
+        "clippy",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    let mut test_args = vec!["test", "--workspace", "--all-features"];
+    test_args.extend(extra.iter().map(String::as_str));
+    step("tests (unit, integration, doc tests)", &test_args, &[])?;
+    step(
+        "examples",
+        &["build", "--workspace", "--examples", "--all-features"],
+        &[],
+    )?;
+    step(
+        "docs",
+        &["doc", "--workspace", "--no-deps", "--all-features"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    for (name, args) in feature_matrix() {
+        step(&format!("features: {name}"), &args, &[])?;
+    }
+    println!(
+        "\nxtask test: all {steps} steps passed in {:.0?}",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// Feature combinations that must build on their own.
+fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
+    let mut out = Vec::new();
+    for krate in [
+        "supabase-core",
+        "supabase-auth",
+        "supabase-postgrest",
+        "supabase",
+    ] {
+        out.push((
+            format!("{krate} --no-default-features"),
+            vec!["check", "-p", krate, "--no-default-features"],
+        ));
+        out.push((
+            format!("{krate} native-tls"),
+            vec![
+                "check",
+                "-p",
+                krate,
+                "--no-default-features",
+                "--features",
+                "native-tls",
+            ],
+        ));
+    }
+    out
+}
+
+fn cargo(name: &str, args: &[&str], env: &[(&str, &str)]) -> Result {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let shown_env: String = env.iter().map(|(k, v)| format!("{k}='{v}' ")).collect();
+    println!("\n==> {name}: {shown_env}cargo {}", args.join(" "));
+    let started = Instant::now();
+    let status = Command::new(&cargo)
+        .current_dir(project_root())
+        .args(args)
+        .envs(env.iter().copied())
+        .status()
+        .map_err(|e| format!("could not run {cargo}: {e}"))?;
+    if status.success() {
+        println!("<== {name}: ok ({:.1?})", started.elapsed());
+        Ok(())
+    } else {
+        Err(format!(
+            "{name}: `cargo {}` exited with {status}",
+            args.join(" ")
+        ))
+    }
+}
+
+fn project_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
