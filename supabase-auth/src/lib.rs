@@ -1,21 +1,31 @@
-//! Supabase Auth (GoTrue) client.
+//! Supabase Auth (GoTrue) client with safe, automatic sessions.
 //!
-//! For now this crate holds the server-side half of Auth: [`AuthClient::set_auth`] and
-//! [`check_access_token`], which check a user's access token and install it as a static
-//! [`TokenProvider`](supabase_core::TokenProvider) override, so every later request of that
-//! client is made as that user.
+//! [`AuthClient`] covers what auth-js does: sign-up and every sign-in (password, OTP, magic
+//! link, anonymous, ID token, OAuth and SSO with the implicit or PKCE flow), sessions that
+//! refresh themselves, the user, MFA, identities; [`AdminClient`] the service-role admin API.
 //!
-//! ```
-//! use supabase_auth::AuthClient;
+//! - **Sessions**: sign-in makes a session current; it is kept in a [`SessionStore`]
+//!   ([`MemoryStore`] by default, [`FileStore`] for CLIs and desktop apps) and refreshed
+//!   lazily, once, however many requests need it ([`SessionTokenProvider`]).
+//! - **Events**: [`AuthClient::on_auth_state_change`] gives a subscription that can be
+//!   dropped.
+//! - **Errors**: one [`Error`]; server answers are [`AuthApiError`] with a typed
+//!   [`ErrorCode`].
+//! - **`set_auth`**: a static token override for this client value only; it never touches
+//!   the session (see [`AuthClient`]).
 //!
-//! # fn main() -> Result<(), supabase_auth::Error> {
-//! let mut auth = AuthClient::new("https://xyzcompany.supabase.co/auth/v1", "public-anon-key")?;
-//! // header {"alg":"HS256"}, claims {"sub":"u1","role":"authenticated","email":"a@example.com","exp":4102444800}
-//! let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsInJvbGUiOiJhdXRoZW50aWNhdGVkIiwiZW1haWwiOiJhQGV4YW1wbGUuY29tIiwiZXhwIjo0MTAyNDQ0ODAwfQ.c2ln";
-//! let user = auth.set_auth(jwt)?;
-//! assert_eq!(user.id.as_deref(), Some("u1"));
-//! assert_eq!(user.email.as_deref(), Some("a@example.com"));
-//! assert!(auth.set_auth("not.a-jwt").is_err());
+//! ```no_run
+//! use supabase_auth::{AuthClient, PasswordCredentials, SignOutScope};
+//!
+//! # async fn run() -> Result<(), supabase_auth::Error> {
+//! let auth = AuthClient::new("https://xyzcompany.supabase.co/auth/v1", "public-anon-key")?;
+//! let session = auth
+//!     .sign_in_with_password(PasswordCredentials::email("ada@example.com", "correct horse"))
+//!     .await?;
+//! println!("signed in as {}", session.user.id);
+//! let user = auth.get_user().await?; // verified by the server
+//! # let _ = user;
+//! auth.sign_out(SignOutScope::Local).await?;
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
@@ -31,9 +41,37 @@
 )]
 
 mod access_token;
+mod api_error;
 mod client;
 mod error;
+mod error_code;
+mod events;
+mod file_store;
+mod http;
+mod params;
+mod pkce;
+mod session;
+mod session_api;
+mod sign_in;
+mod state;
+mod store;
+mod token_provider;
+mod user;
 
 pub use access_token::{TokenUser, check_access_token};
-pub use client::AuthClient;
+pub use api_error::{AuthApiError, WeakPasswordReason};
+pub use client::{AuthClient, DEFAULT_REFRESH_MARGIN, FlowType};
 pub use error::Error;
+pub use error_code::ErrorCode;
+pub use events::{AuthChangeEvent, AuthStateChange, AuthSubscription};
+pub use file_store::FileStore;
+pub use params::{
+    Channel, EmailOtpType, IdTokenCredentials, MobileOtpType, OAuthOptions, OtpCredentials,
+    PasswordCredentials, RequestOptions, ResendParams, SignOutScope, SignUpCredentials,
+    SsoParams, UserAttributes, VerifyOtpParams,
+};
+pub use session::{Session, WeakPassword};
+pub use sign_in::{AuthResponse, OAuthRedirect, OtpSent, SignUpResponse, SsoRedirect};
+pub use store::{MemoryStore, SessionStore};
+pub use token_provider::SessionTokenProvider;
+pub use user::{Factor, Identity, User};
