@@ -289,7 +289,10 @@ mod tests {
         assert!(e.to_string().contains("length, pwned, new"));
 
         let mut headers = HeaderMap::new();
-        headers.insert("x-sb-error-code", HeaderValue::from_static("over_request_rate_limit"));
+        headers.insert(
+            "x-sb-error-code",
+            HeaderValue::from_static("over_request_rate_limit"),
+        );
         let e = AuthApiError::from_parts(429, &headers, b"<html>Too many</html>");
         assert_eq!(e.code, Some(ErrorCode::OverRequestRateLimit));
         assert_eq!(e.message, "Too Many Requests");

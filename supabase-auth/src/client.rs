@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use supabase_core::{
-    AccessToken, Clock, Config, Secret, StaticTokenProvider, SystemClock, TokenProvider,
-    Transport, TransportOptions, Url, validate_base_url,
+    AccessToken, Clock, Config, Secret, StaticTokenProvider, SystemClock, TokenProvider, Transport,
+    TransportOptions, Url, validate_base_url,
 };
 
 use crate::http::Http;

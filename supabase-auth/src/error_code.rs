@@ -308,7 +308,9 @@ impl ErrorCode {
             "oauth_client_state_expired" => ErrorCode::OAuthClientStateExpired,
             "oauth_client_state_not_found" => ErrorCode::OAuthClientStateNotFound,
             "oauth_consent_not_found" => ErrorCode::OAuthConsentNotFound,
-            "oauth_dynamic_client_registration_disabled" => ErrorCode::OAuthDynamicClientRegistrationDisabled,
+            "oauth_dynamic_client_registration_disabled" => {
+                ErrorCode::OAuthDynamicClientRegistrationDisabled
+            }
             "oauth_invalid_state" => ErrorCode::OAuthInvalidState,
             "oauth_provider_not_supported" => ErrorCode::OAuthProviderNotSupported,
             "otp_disabled" => ErrorCode::OtpDisabled,
@@ -428,7 +430,9 @@ impl ErrorCode {
             ErrorCode::OAuthClientStateExpired => "oauth_client_state_expired",
             ErrorCode::OAuthClientStateNotFound => "oauth_client_state_not_found",
             ErrorCode::OAuthConsentNotFound => "oauth_consent_not_found",
-            ErrorCode::OAuthDynamicClientRegistrationDisabled => "oauth_dynamic_client_registration_disabled",
+            ErrorCode::OAuthDynamicClientRegistrationDisabled => {
+                "oauth_dynamic_client_registration_disabled"
+            }
             ErrorCode::OAuthInvalidState => "oauth_invalid_state",
             ErrorCode::OAuthProviderNotSupported => "oauth_provider_not_supported",
             ErrorCode::OtpDisabled => "otp_disabled",
@@ -622,6 +626,9 @@ mod tests {
             assert!(!matches!(parsed, ErrorCode::Unknown(_)), "{code}");
             assert_eq!(parsed.as_str(), code);
         }
-        assert_eq!(ErrorCode::parse("unknown"), ErrorCode::Unknown("unknown".into()));
+        assert_eq!(
+            ErrorCode::parse("unknown"),
+            ErrorCode::Unknown("unknown".into())
+        );
     }
 }

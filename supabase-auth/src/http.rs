@@ -149,6 +149,9 @@ mod tests {
             url.as_str(),
             "http://h/auth/v1/admin/users/a%2Fb%20c?redirect_to=https%3A%2F%2Fe.com%2Fx%3Fy%3D1%26z%3Da+b"
         );
-        assert_eq!(encode_uri_component("repo gist/ü*"), "repo%20gist%2F%C3%BC*");
+        assert_eq!(
+            encode_uri_component("repo gist/ü*"),
+            "repo%20gist%2F%C3%BC*"
+        );
     }
 }

@@ -41,6 +41,7 @@
 )]
 
 mod access_token;
+mod admin;
 mod api_error;
 mod client;
 mod error;
@@ -48,6 +49,8 @@ mod error_code;
 mod events;
 mod file_store;
 mod http;
+mod identities;
+mod mfa;
 mod params;
 mod pkce;
 mod session;
@@ -59,16 +62,24 @@ mod token_provider;
 mod user;
 
 pub use access_token::{TokenUser, check_access_token};
+pub use admin::{
+    AdminClient, AdminUserAttributes, GenerateLinkParams, GeneratedLink, LinkProperties,
+    ListUsersParams, UserPage,
+};
 pub use api_error::{AuthApiError, WeakPasswordReason};
 pub use client::{AuthClient, DEFAULT_REFRESH_MARGIN, FlowType};
 pub use error::Error;
 pub use error_code::ErrorCode;
 pub use events::{AuthChangeEvent, AuthStateChange, AuthSubscription};
 pub use file_store::FileStore;
+pub use mfa::{
+    AssuranceLevel, AssuranceLevels, EnrollFactor, EnrolledFactor, FactorList, Mfa, MfaChallenge,
+    TotpEnrollment,
+};
 pub use params::{
     Channel, EmailOtpType, IdTokenCredentials, MobileOtpType, OAuthOptions, OtpCredentials,
-    PasswordCredentials, RequestOptions, ResendParams, SignOutScope, SignUpCredentials,
-    SsoParams, UserAttributes, VerifyOtpParams,
+    PasswordCredentials, RequestOptions, ResendParams, SignOutScope, SignUpCredentials, SsoParams,
+    UserAttributes, VerifyOtpParams,
 };
 pub use session::{Session, WeakPassword};
 pub use sign_in::{AuthResponse, OAuthRedirect, OtpSent, SignUpResponse, SsoRedirect};

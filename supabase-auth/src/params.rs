@@ -54,7 +54,10 @@ impl fmt::Debug for Common {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Common")
             .field("redirect_to", &self.redirect_to)
-            .field("captcha_token", &self.captcha_token.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "captcha_token",
+                &self.captcha_token.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish()
     }
 }
@@ -215,7 +218,10 @@ impl fmt::Debug for PasswordCredentials {
         f.debug_struct("PasswordCredentials")
             .field("contact", &self.contact)
             .field("password", &"[REDACTED]")
-            .field("captcha_token", &self.captcha_token.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "captcha_token",
+                &self.captcha_token.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish()
     }
 }
@@ -344,9 +350,20 @@ impl MobileOtpType {
 
 #[derive(Clone)]
 pub(crate) enum VerifyTarget {
-    Email { email: String, token: Secret, kind: EmailOtpType },
-    Phone { phone: String, token: Secret, kind: MobileOtpType },
-    TokenHash { hash: Secret, kind: EmailOtpType },
+    Email {
+        email: String,
+        token: Secret,
+        kind: EmailOtpType,
+    },
+    Phone {
+        phone: String,
+        token: Secret,
+        kind: MobileOtpType,
+    },
+    TokenHash {
+        hash: Secret,
+        kind: EmailOtpType,
+    },
 }
 
 /// What [`AuthClient::verify_otp`](crate::AuthClient::verify_otp) checks.

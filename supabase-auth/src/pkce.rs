@@ -15,9 +15,8 @@ pub(crate) const RECOVERY_SUFFIX: &str = "/recovery";
 /// A new verifier: 56 random bytes as 112 lowercase hex characters (as auth-js makes them).
 pub(crate) fn new_verifier() -> Result<String, Error> {
     let mut bytes = [0u8; 56];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        Error::invalid_input(format!("no randomness available for PKCE: {e}"))
-    })?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::invalid_input(format!("no randomness available for PKCE: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 

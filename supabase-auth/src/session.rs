@@ -102,7 +102,10 @@ impl fmt::Debug for Session {
             .field("expires_at", &self.expires_at)
             .field("refresh_token", &"[REDACTED]")
             .field("user_id", &self.user.id)
-            .field("provider_token", &self.provider_token.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "provider_token",
+                &self.provider_token.as_ref().map(|_| "[REDACTED]"),
+            )
             .field(
                 "provider_refresh_token",
                 &self.provider_refresh_token.as_ref().map(|_| "[REDACTED]"),
@@ -300,7 +303,10 @@ mod tests {
         let s = a.session.unwrap();
         assert_eq!(s.expires_at, 4600);
         assert_eq!(s.user.id, "u1");
-        assert_eq!(s.weak_password.unwrap().reasons, vec![WeakPasswordReason::Length]);
+        assert_eq!(
+            s.weak_password.unwrap().reasons,
+            vec![WeakPasswordReason::Length]
+        );
         let debug = format!("{:?}", a.user);
         assert!(debug.contains("u1"));
     }

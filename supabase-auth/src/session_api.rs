@@ -8,9 +8,7 @@ use crate::client::{UserToken, session_token};
 use crate::http::{Bearer, decode};
 use crate::params::{check_not_empty, check_object, check_redirect};
 use crate::sign_in::Pkce;
-use crate::{
-    AuthChangeEvent, AuthClient, Error, Session, SignOutScope, User, UserAttributes,
-};
+use crate::{AuthChangeEvent, AuthClient, Error, Session, SignOutScope, User, UserAttributes};
 
 /// `data.user ?? data`, as auth-js `_userResponse`.
 pub(crate) fn user_from_body(body: &[u8]) -> Result<User, Error> {

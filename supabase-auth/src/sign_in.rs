@@ -9,9 +9,9 @@ use crate::params::{Contact, VerifyTarget, check_not_empty, check_object, check_
 use crate::pkce::{CHALLENGE_METHOD, RECOVERY_SUFFIX, challenge, new_verifier};
 use crate::session::parse_auth_answer;
 use crate::{
-    AuthChangeEvent, AuthClient, Error, FlowType, IdTokenCredentials, OAuthOptions,
-    OtpCredentials, PasswordCredentials, RequestOptions, ResendParams, Session,
-    SignUpCredentials, SsoParams, User, VerifyOtpParams,
+    AuthChangeEvent, AuthClient, Error, FlowType, IdTokenCredentials, OAuthOptions, OtpCredentials,
+    PasswordCredentials, RequestOptions, ResendParams, Session, SignUpCredentials, SsoParams, User,
+    VerifyOtpParams,
 };
 
 /// What [`AuthClient::sign_up`] produced.
@@ -61,7 +61,10 @@ impl std::fmt::Debug for OAuthRedirect {
         f.debug_struct("OAuthRedirect")
             .field("provider", &self.provider)
             .field("url", &self.url.as_str())
-            .field("code_verifier", &self.code_verifier.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "code_verifier",
+                &self.code_verifier.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish()
     }
 }
@@ -201,7 +204,10 @@ impl AuthClient {
                     code_challenge_method: Option<&'a str>,
                 }
                 let pkce = self.start_pkce(false).await?;
-                let url = http.url(&["signup"], &redirect_query(&credentials.common.redirect_to))?;
+                let url = http.url(
+                    &["signup"],
+                    &redirect_query(&credentials.common.redirect_to),
+                )?;
                 let body = Body {
                     email,
                     password: credentials.password.expose(),
@@ -421,7 +427,9 @@ impl AuthClient {
         }
         let http = self.inner.http();
         let url = http.url(&["verify"], &redirect_query(&params.common.redirect_to))?;
-        let response = http.send_json(Method::POST, url, &body, Bearer::Key).await?;
+        let response = http
+            .send_json(Method::POST, url, &body, Bearer::Key)
+            .await?;
         let answer = parse_auth_answer(&response.body, self.inner.now())?;
         let session = match answer.session {
             Some(session) => {
@@ -824,9 +832,11 @@ impl AuthClient {
 }
 
 fn otp_sent(body: &[u8]) -> OtpSent {
-    let message_id = serde_json::from_slice::<Value>(body)
-        .ok()
-        .and_then(|v| v.get("message_id").and_then(Value::as_str).map(str::to_owned));
+    let message_id = serde_json::from_slice::<Value>(body).ok().and_then(|v| {
+        v.get("message_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    });
     OtpSent { message_id }
 }
 

@@ -275,8 +275,7 @@ impl Inner {
                 }
                 if !error.is_retryable() {
                     let used = seen.refresh_token.expose().to_owned();
-                    self.remove_if(|s| s.refresh_token.expose() == used)
-                        .await?;
+                    self.remove_if(|s| s.refresh_token.expose() == used).await?;
                 }
                 Err(Error::share(&error))
             }
@@ -299,8 +298,7 @@ impl Inner {
                     && seen.is_expired(self.now())
                 {
                     let used = seen.refresh_token.expose().to_owned();
-                    self.remove_if(|s| s.refresh_token.expose() == used)
-                        .await?;
+                    self.remove_if(|s| s.refresh_token.expose() == used).await?;
                 }
                 Err(error)
             }
@@ -321,9 +319,11 @@ impl Inner {
     async fn refresh_and_save(&self, refresh_token: &Secret) -> Result<Session, Error> {
         let session = self.refresh_with_retries(refresh_token).await?;
         let used = refresh_token.expose().to_owned();
-        self.save_if(session.clone(), AuthChangeEvent::TokenRefreshed, |current| {
-            current.is_some_and(|c| c.refresh_token.expose() == used)
-        })
+        self.save_if(
+            session.clone(),
+            AuthChangeEvent::TokenRefreshed,
+            |current| current.is_some_and(|c| c.refresh_token.expose() == used),
+        )
         .await?;
         Ok(session)
     }

@@ -146,7 +146,10 @@ mod tests {
         .unwrap();
         assert_eq!(user.email.as_deref(), Some("a@example.com"));
         assert_eq!(user.phone, None);
-        assert_eq!(user.extra.get("new_email"), Some(&Value::from("b@example.com")));
+        assert_eq!(
+            user.extra.get("new_email"),
+            Some(&Value::from("b@example.com"))
+        );
         assert!(user.factors.as_ref().unwrap()[0].is_verified());
         let again: User = serde_json::from_value(serde_json::to_value(&user).unwrap()).unwrap();
         assert_eq!(again, user);
