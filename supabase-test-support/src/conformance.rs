@@ -326,3 +326,208 @@ fn redact(headers: &[&(String, String)]) -> Vec<String> {
         })
         .collect()
 }
+
+/// What an interpreter did with a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseOutcome {
+    /// The case's ops were run against the server.
+    Ran,
+    /// The case was not run, for this reason.
+    Skip(String),
+}
+
+/// One statement of a case: a root op and the calls chained on it.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// The root op (`{"from": …}`, `{"auth": …}`, `{"rpc": …}`, `{"schema": …}`, …).
+    pub root: Value,
+    /// `(method, args)` of each `{"call": …}` after the root, with `$repeat` expanded.
+    pub calls: Vec<(String, Vec<Value>)>,
+}
+
+/// Splits a case's `ops` into statements (see the README's DSL).
+pub fn statements(case: &Value) -> Vec<Statement> {
+    let mut out: Vec<Statement> = Vec::new();
+    for op in case["ops"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        if let Some(method) = op.get("call").and_then(Value::as_str) {
+            let args = op["args"]
+                .as_array()
+                .map(|a| a.iter().map(expand).collect())
+                .unwrap_or_default();
+            match out.last_mut() {
+                Some(s) => s.calls.push((method.to_owned(), args)),
+                None => panic!("a case starts with a call: {op}"),
+            }
+        } else {
+            let mut root = op.clone();
+            if let Some(args) = op.get("args") {
+                root["args"] = expand(args);
+            }
+            out.push(Statement {
+                root,
+                calls: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// Expands `{"$repeat": [s, n]}` into the repeated string, recursively. `{"$undefined": true}`
+/// is left in place (see [`is_undefined`]).
+pub fn expand(v: &Value) -> Value {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::Array(r)) = o.get("$repeat")
+                && let (Some(s), Some(n)) = (
+                    r.first().and_then(Value::as_str),
+                    r.get(1).and_then(Value::as_u64),
+                )
+            {
+                return Value::String(s.repeat(n as usize));
+            }
+            Value::Object(o.iter().map(|(k, v)| (k.clone(), expand(v))).collect())
+        }
+        Value::Array(a) => Value::Array(a.iter().map(expand).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Whether `v` is the DSL's JS `undefined`.
+pub fn is_undefined(v: &Value) -> bool {
+    v.get("$undefined").is_some_and(|u| u == &Value::Bool(true))
+}
+
+/// The project key a case uses: `anon` (default), `service_role`, or a literal.
+pub fn case_key(case: &Value) -> String {
+    match case.get("key").and_then(Value::as_str) {
+        None | Some("anon") => crate::fixtures::ANON_KEY.to_owned(),
+        Some("service_role") => crate::fixtures::SERVICE_ROLE_KEY.to_owned(),
+        Some(literal) => literal.to_owned(),
+    }
+}
+
+/// The case's `url_suffix` (e.g. `/`), empty by default.
+pub fn url_suffix(case: &Value) -> &str {
+    case.get("url_suffix")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// Every golden to run whose id starts with one of `prefixes`, from [`golden_dirs`]; a golden
+/// in a later folder replaces one with the same id.
+pub fn goldens_with_prefixes(prefixes: &[&str]) -> Vec<Golden> {
+    let mut by_id: BTreeMap<String, Golden> = BTreeMap::new();
+    for dir in golden_dirs() {
+        if !dir.is_dir() {
+            continue;
+        }
+        for g in load_goldens(&dir) {
+            if prefixes.iter().any(|p| g.id.starts_with(p)) {
+                by_id.insert(g.id.clone(), g);
+            }
+        }
+    }
+    by_id.into_values().collect()
+}
+
+/// Runs every golden whose id starts with one of `prefixes` through `interpret`, each against
+/// a fresh recorder server, compares what was sent with the golden, prints one line per case
+/// and panics if any case failed.
+///
+/// `interpret(golden, base_url)` builds a client for `base_url` (the server URL with the case's
+/// `url_suffix`) and runs the case's ops. `deliberate` lists `(id, reason)` of cases where the
+/// Rust client is known and meant to send something else; they are reported, not failed.
+pub async fn run_suite<F, Fut>(
+    name: &str,
+    prefixes: &[&str],
+    deliberate: &[(&str, &str)],
+    interpret: F,
+) -> SuiteSummary
+where
+    F: Fn(Golden, String) -> Fut,
+    Fut: std::future::Future<Output = CaseOutcome>,
+{
+    let goldens = goldens_with_prefixes(prefixes);
+    assert!(!goldens.is_empty(), "no goldens found for {prefixes:?}");
+    let mut summary = SuiteSummary::default();
+    let mut failures = Vec::new();
+    for golden in goldens {
+        let overrides: Vec<Value> = golden.case["responses"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let server = crate::recorder::start_recorder(&overrides).await;
+        let base = format!("{}{}", server.uri(), url_suffix(&golden.case));
+        let id = golden.id.clone();
+        let expected = golden.requests.clone();
+        let outcome = interpret(golden, base).await;
+        if let CaseOutcome::Skip(reason) = outcome {
+            println!("SKIP        {id}: {reason}");
+            summary.skipped += 1;
+            continue;
+        }
+        let actual: Vec<ActualRequest> = server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(ActualRequest::from)
+            .collect();
+        let verdict = compare(&expected, &actual);
+        let deliberate_reason = deliberate.iter().find(|(d, _)| *d == id).map(|(_, r)| *r);
+        match (&verdict, deliberate_reason) {
+            (Verdict::Exact, None) => {
+                println!("PASS exact  {id}");
+                summary.exact += 1;
+            }
+            (Verdict::Equivalent(notes), None) => {
+                println!("PASS equiv  {id}: {}", notes.join("; "));
+                summary.equivalent += 1;
+            }
+            (Verdict::Different(diffs), Some(reason)) => {
+                println!(
+                    "DELIBERATE  {id}: {reason}\n            differs: {}",
+                    diffs.join("; ")
+                );
+                summary.deliberate += 1;
+            }
+            (_, Some(reason)) => {
+                println!("PASS        {id} (listed as deliberate but matches: {reason})");
+                summary.equivalent += 1;
+            }
+            (Verdict::Different(diffs), None) => {
+                println!("FAIL        {id}:\n  {}", diffs.join("\n  "));
+                failures.push(id);
+                summary.failed += 1;
+            }
+        }
+    }
+    println!(
+        "conformance {name}: {} exact, {} equivalent, {} deliberate differences, {} skipped, {} failing",
+        summary.exact, summary.equivalent, summary.deliberate, summary.skipped, summary.failed
+    );
+    assert!(
+        failures.is_empty(),
+        "conformance {name}: failing cases: {failures:?}"
+    );
+    summary
+}
+
+/// Counts of a [`run_suite`] run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SuiteSummary {
+    /// Byte-exact cases.
+    pub exact: usize,
+    /// Cases equal up to allowed equivalences.
+    pub equivalent: usize,
+    /// Listed deliberate differences that do differ.
+    pub deliberate: usize,
+    /// Skipped cases.
+    pub skipped: usize,
+    /// Failing cases.
+    pub failed: usize,
+}

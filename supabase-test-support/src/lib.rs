@@ -10,6 +10,7 @@
 pub mod conformance;
 pub mod fixtures;
 mod jwt;
+pub mod recorder;
 
 pub use jwt::{mint_jwt, mint_user_jwt};
 

@@ -114,6 +114,19 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
             ],
         ));
     }
+    for features in ["auth,rustls", "postgrest,rustls", "rustls"] {
+        out.push((
+            format!("supabase --features {features}"),
+            vec![
+                "check",
+                "-p",
+                "supabase",
+                "--no-default-features",
+                "--features",
+                features,
+            ],
+        ));
+    }
     out
 }
 
