@@ -40,7 +40,6 @@
     )
 )]
 
-mod access_token;
 mod admin;
 mod api_error;
 mod client;
@@ -61,7 +60,6 @@ mod store;
 mod token_provider;
 mod user;
 
-pub use access_token::{TokenUser, check_access_token};
 pub use admin::{
     AdminClient, AdminUserAttributes, GenerateLinkParams, GeneratedLink, LinkProperties,
     ListUsersParams, UserPage,
@@ -84,5 +82,7 @@ pub use params::{
 pub use session::{Session, WeakPassword};
 pub use sign_in::{AuthResponse, OAuthRedirect, OtpSent, SignUpResponse, SsoRedirect};
 pub use store::{MemoryStore, SessionStore};
+/// Re-exported from `supabase_core`: checking a user's access token before using it.
+pub use supabase_core::{TokenUser, check_access_token};
 pub use token_provider::SessionTokenProvider;
 pub use user::{Factor, Identity, User};
