@@ -329,15 +329,18 @@ impl Inner {
     }
 
     /// `POST /token?grant_type=refresh_token`, retrying network errors and 5xx with
-    /// 200 ms · 2ⁿ backoff while inside a 30 s budget (tokio time, so paused-clock tests work).
+    /// 200 ms · 2ⁿ backoff (tokio's sleep, so paused-clock tests work) while the waits add up
+    /// to less than 30 s: at most 8 attempts, as auth-js makes when requests are fast. Each
+    /// attempt is bounded by the transport's timeout.
     async fn refresh_with_retries(&self, refresh_token: &Secret) -> Result<Session, Error> {
-        let started = Instant::now();
+        let mut waited = Duration::ZERO;
         let mut delay = FIRST_RETRY_DELAY;
         loop {
             match self.refresh_once(refresh_token).await {
                 Ok(session) => return Ok(session),
-                Err(e) if e.is_retryable() && started.elapsed() + delay < RETRY_BUDGET => {
+                Err(e) if e.is_retryable() && waited + delay < RETRY_BUDGET => {
                     tokio::time::sleep(delay).await;
+                    waited += delay;
                     delay = delay.saturating_mul(2);
                 }
                 Err(e) => return Err(e),
