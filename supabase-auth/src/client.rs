@@ -144,12 +144,14 @@ impl AuthClient {
                 storage_key,
                 flow: FlowType::Implicit,
                 margin_secs: DEFAULT_REFRESH_MARGIN.as_secs(),
+                #[cfg(feature = "jwt-verify")]
+                jwt_secret: None,
             })),
             tokens: None,
         })
     }
 
-    fn rebuild(self, change: impl FnOnce(&mut Settings)) -> Self {
+    pub(crate) fn rebuild(self, change: impl FnOnce(&mut Settings)) -> Self {
         let mut settings = self.inner.settings.clone();
         change(&mut settings);
         Self {

@@ -11,6 +11,8 @@
 //!   dropped.
 //! - **Errors**: one [`Error`]; server answers are [`AuthApiError`] with a typed
 //!   [`ErrorCode`].
+//! - **Verifying tokens** (feature `jwt-verify`): `AuthClient::get_claims` checks a JWT
+//!   locally (shared secret or the project's JWKS) or with the server.
 //! - **`set_auth`**: a static token override for this client value only; it never touches
 //!   the session (see [`AuthClient`]).
 //!
@@ -42,6 +44,8 @@
 
 mod admin;
 mod api_error;
+#[cfg(feature = "jwt-verify")]
+mod claims;
 mod client;
 mod error;
 mod error_code;
@@ -65,6 +69,8 @@ pub use admin::{
     ListUsersParams, UserPage,
 };
 pub use api_error::{AuthApiError, WeakPasswordReason};
+#[cfg(feature = "jwt-verify")]
+pub use claims::{Verification, VerifiedClaims};
 pub use client::{AuthClient, DEFAULT_REFRESH_MARGIN, FlowType};
 pub use error::Error;
 pub use error_code::ErrorCode;

@@ -30,6 +30,8 @@ pub(crate) struct Settings {
     pub storage_key: String,
     pub flow: FlowType,
     pub margin_secs: u64,
+    #[cfg(feature = "jwt-verify")]
+    pub jwt_secret: Option<Secret>,
 }
 
 pub(crate) struct Inner {
@@ -40,6 +42,8 @@ pub(crate) struct Inner {
     refresh: tokio::sync::Mutex<()>,
     failure: Mutex<Option<Failure>>,
     events: broadcast::Sender<AuthStateChange>,
+    #[cfg(feature = "jwt-verify")]
+    pub jwks: crate::claims::JwksCache,
 }
 
 #[derive(Default)]
@@ -66,6 +70,8 @@ impl Inner {
             refresh: tokio::sync::Mutex::new(()),
             failure: Mutex::new(None),
             events,
+            #[cfg(feature = "jwt-verify")]
+            jwks: crate::claims::JwksCache::default(),
         }
     }
 
