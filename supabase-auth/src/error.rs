@@ -8,7 +8,26 @@ use crate::{AuthApiError, ErrorCode, WeakPasswordReason};
 
 /// Errors of the Auth client.
 ///
-/// No variant ever contains a password, a token or a key.
+/// No variant ever contains a password, a token or a key. The helpers look through
+/// [`Error::Shared`], so the same code works for a direct failure and for one handed to
+/// every waiter of a refresh.
+///
+/// ```
+/// use supabase_auth::{AuthApiError, Error, ErrorCode};
+///
+/// let answer = AuthApiError::from_parts(
+///     400,
+///     &Default::default(),
+///     br#"{"code":"invalid_credentials","message":"Invalid login credentials"}"#,
+/// );
+/// let err = Error::from(answer);
+/// assert_eq!(err.code(), Some(&ErrorCode::InvalidCredentials));
+/// assert_eq!(err.status(), Some(400));
+/// assert!(!err.is_retryable());
+/// assert!(!err.is_session_missing());
+/// assert!(Error::SessionMissing.is_session_missing());
+/// assert_eq!(err.as_api().unwrap().message, "Invalid login credentials");
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -51,6 +70,17 @@ pub enum Error {
         /// The store's error.
         #[source]
         source: BoxError,
+    },
+    /// The sign-in redirect URL carried an error (`error`, `error_code`,
+    /// `error_description`), see [`AuthClient::get_session_from_url`](crate::AuthClient::get_session_from_url).
+    #[error("sign-in redirect failed: {error} {description}")]
+    Redirect {
+        /// The OAuth `error`.
+        error: String,
+        /// The Auth `error_code`, when given.
+        code: Option<String>,
+        /// The description.
+        description: String,
     },
     /// A JWT could not be verified (`get_claims`).
     #[error("invalid JWT: {reason}")]

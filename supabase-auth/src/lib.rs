@@ -6,7 +6,9 @@
 //!
 //! - **Sessions**: sign-in makes a session current; it is kept in a [`SessionStore`]
 //!   ([`MemoryStore`] by default, [`FileStore`] for CLIs and desktop apps) and refreshed
-//!   lazily, once, however many requests need it ([`SessionTokenProvider`]).
+//!   lazily, once, however many requests need it ([`SessionTokenProvider`]), or in the
+//!   background ([`AuthClient::start_auto_refresh`]). Browser sign-ins finish with
+//!   [`AuthClient::get_session_from_url`] or [`AuthClient::exchange_code_for_session`].
 //! - **Events**: [`AuthClient::on_auth_state_change`] gives a subscription that can be
 //!   dropped.
 //! - **Errors**: one [`Error`]; server answers are [`AuthApiError`] with a typed
@@ -44,6 +46,7 @@
 
 mod admin;
 mod api_error;
+mod auto_refresh;
 #[cfg(feature = "jwt-verify")]
 mod claims;
 mod client;
@@ -56,6 +59,7 @@ mod identities;
 mod mfa;
 mod params;
 mod pkce;
+mod redirect;
 mod session;
 mod session_api;
 mod sign_in;
@@ -69,6 +73,7 @@ pub use admin::{
     ListUsersParams, UserPage,
 };
 pub use api_error::{AuthApiError, WeakPasswordReason};
+pub use auto_refresh::{AUTO_REFRESH_TICK, AutoRefresh};
 #[cfg(feature = "jwt-verify")]
 pub use claims::{Verification, VerifiedClaims};
 pub use client::{AuthClient, DEFAULT_REFRESH_MARGIN, FlowType};

@@ -401,32 +401,50 @@ impl Mfa<'_> {
                 current_authentication_methods: Vec::new(),
             });
         };
-        let claims = decode_jwt_claims(session.access_token.expose())?;
-        let current_level = claims
-            .raw
-            .get("aal")
-            .and_then(Value::as_str)
-            .map(AssuranceLevel::parse);
-        let has_verified = session
-            .user
-            .factors
-            .as_ref()
-            .is_some_and(|f| f.iter().any(Factor::is_verified));
-        let next_level = if has_verified {
-            Some(AssuranceLevel::Aal2)
-        } else {
-            current_level.clone()
-        };
-        let current_authentication_methods = claims
-            .raw
-            .get("amr")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|m| m.as_object().cloned()).collect())
-            .unwrap_or_default();
-        Ok(AssuranceLevels {
-            current_level,
-            next_level,
-            current_authentication_methods,
-        })
+        let factors = session.user.factors.clone().unwrap_or_default();
+        levels(session.access_token.expose(), &factors)
     }
+
+    /// The assurance levels of a given access token; its user's factors are fetched with it
+    /// (`GET /user`). Never touches the session.
+    ///
+    /// ```no_run
+    /// # async fn run(auth: supabase_auth::AuthClient, jwt: &str) -> Result<(), supabase_auth::Error> {
+    /// let levels = auth.mfa().get_authenticator_assurance_level_with_jwt(jwt).await?;
+    /// # let _ = levels;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_authenticator_assurance_level_with_jwt(
+        &self,
+        jwt: &str,
+    ) -> Result<AssuranceLevels, Error> {
+        let user = self.auth.get_user_with_jwt(jwt).await?;
+        levels(jwt, &user.factors.unwrap_or_default())
+    }
+}
+
+/// Levels from the token's `aal` / `amr` claims and the user's factors.
+fn levels(token: &str, factors: &[Factor]) -> Result<AssuranceLevels, Error> {
+    let claims = decode_jwt_claims(token)?;
+    let current_level = claims
+        .raw
+        .get("aal")
+        .and_then(Value::as_str)
+        .map(AssuranceLevel::parse);
+    let next_level = if factors.iter().any(Factor::is_verified) {
+        Some(AssuranceLevel::Aal2)
+    } else {
+        current_level.clone()
+    };
+    let current_authentication_methods = claims
+        .raw
+        .get("amr")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|m| m.as_object().cloned()).collect())
+        .unwrap_or_default();
+    Ok(AssuranceLevels {
+        current_level,
+        next_level,
+        current_authentication_methods,
+    })
 }

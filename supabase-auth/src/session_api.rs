@@ -97,7 +97,7 @@ impl AuthClient {
         if claims.exp.is_some_and(|exp| exp <= now) {
             return self.inner.refresh_with(&Secret::new(refresh_token)).await;
         }
-        let user = self.fetch_user(&token).await?;
+        let user = self.fetch_user_with(&token).await?;
         let session = Session {
             access_token: Secret::new(access_token),
             token_type: "bearer".into(),
@@ -115,7 +115,7 @@ impl AuthClient {
         Ok(session)
     }
 
-    async fn fetch_user(&self, token: &AccessToken) -> Result<User, Error> {
+    pub(crate) async fn fetch_user_with(&self, token: &AccessToken) -> Result<User, Error> {
         let http = self.inner.http();
         let url = http.url(&["user"], &[])?;
         let response = http
@@ -192,7 +192,7 @@ impl AuthClient {
     pub async fn get_user_with_jwt(&self, jwt: &str) -> Result<User, Error> {
         decode_jwt_claims(jwt)?;
         let token = AccessToken::new(jwt)?;
-        self.fetch_user(&token).await
+        self.fetch_user_with(&token).await
     }
 
     /// Changes the signed-in user's email, phone, password or metadata (`PUT /user`). When
