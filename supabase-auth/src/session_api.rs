@@ -74,8 +74,8 @@ impl AuthClient {
     }
 
     /// Makes a session from tokens obtained elsewhere (another device, a cookie, a server)
-    /// current. If the access token has expired it is refreshed with `refresh_token`
-    /// (event `TokenRefreshed`); otherwise the user is fetched with it (`GET /user`, which
+    /// current. If the access token has expired (or has no `exp`) it is refreshed with
+    /// `refresh_token` (event `TokenRefreshed`); otherwise the user is fetched with it (`GET /user`, which
     /// also validates it) and the session is stored (event `SignedIn`).
     ///
     /// ```no_run
@@ -94,7 +94,7 @@ impl AuthClient {
         let token = AccessToken::new(access_token)?;
         let now = self.inner.now();
         let expires_at = claims.exp.unwrap_or(now);
-        if claims.exp.is_some_and(|exp| exp <= now) {
+        if claims.exp.is_none_or(|exp| exp <= now) {
             return self.inner.refresh_with(&Secret::new(refresh_token)).await;
         }
         let user = self.fetch_user_with(&token).await?;
