@@ -539,6 +539,14 @@ async fn set_session_with_an_expired_token_refreshes() {
         events.recv().await.unwrap().event,
         AuthChangeEvent::TokenRefreshed
     );
+    // A token without `exp` is treated as expired, as auth-js does.
+    let no_exp = supabase_test_support::mint_jwt(&json!({"sub": "u9"}));
+    auth.set_session(&no_exp, "rt-11").await.unwrap();
+    assert_eq!(
+        body_json_of(&refresh_requests(&server).await[1]),
+        json!({"refresh_token": "rt-11"})
+    );
+    assert!(received(&server, "/auth/v1/user").await.is_empty());
 }
 
 /// The documented `set_auth` rules: sign-in, refresh and sign-out never replace or revoke it.
