@@ -88,7 +88,15 @@ struct Inner {
 
 impl Transport {
     /// A transport that sends `key` as `apikey`.
+    ///
+    /// Fails with [`Error::InvalidHeader`] when the key is empty or cannot be sent as a header.
     pub fn new(key: &Secret, options: TransportOptions) -> Result<Self, Error> {
+        if key.is_empty() {
+            return Err(Error::InvalidHeader {
+                name: "apikey".into(),
+                reason: "the project key is empty",
+            });
+        }
         let mut apikey = header_value("apikey", key.expose())?;
         apikey.set_sensitive(true);
         let mut key_bearer = header_value("authorization", &format!("Bearer {}", key.expose()))?;
