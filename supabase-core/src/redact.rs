@@ -56,6 +56,33 @@ pub(crate) fn redact_secrets(text: &str) -> String {
     out
 }
 
+/// Whether a JSON member or field with this name holds a secret.
+fn is_secret_name(name: &[u8]) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_NAMES.iter().any(|n| name == n.as_bytes())
+        || SECRET_SUFFIXES.iter().any(|s| name.ends_with(s.as_bytes()))
+}
+
+/// A decoding error `message` about the field at `path` (`user.refresh_token`, `[0].id`):
+/// redacted as any text, and when the field's name says it holds a secret, the quoted value
+/// serde put in the message (`invalid type: string "…", expected u64`) is replaced too.
+pub(crate) fn redact_field_message(path: &str, message: &str) -> String {
+    let message = redact_secrets(message);
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let field = last.split('[').next().unwrap_or(last);
+    if !is_secret_name(field.as_bytes()) {
+        return message;
+    }
+    match (message.find(['"', '`']), message.rfind(['"', '`'])) {
+        (Some(open), Some(close)) if close > open => format!(
+            "{}\"{REDACTED}\"{}",
+            message.get(..open).unwrap_or_default(),
+            message.get(close + 1..).unwrap_or_default()
+        ),
+        _ => message,
+    }
+}
+
 fn byte(bytes: &[u8], i: usize) -> Option<u8> {
     bytes.get(i).copied()
 }
@@ -91,10 +118,7 @@ fn secret_member_value(bytes: &[u8], i: usize) -> Option<(usize, usize)> {
         return None;
     }
     let name_end = string_end(bytes, i + 1);
-    let name = bytes.get(i + 1..name_end)?.to_ascii_lowercase();
-    let secret = SECRET_NAMES.iter().any(|n| name == n.as_bytes())
-        || SECRET_SUFFIXES.iter().any(|s| name.ends_with(s.as_bytes()));
-    if !secret {
+    if !is_secret_name(bytes.get(i + 1..name_end)?) {
         return None;
     }
     let colon = skip_whitespace(bytes, name_end + 1);
@@ -198,6 +222,21 @@ mod tests {
             redact_secrets("bearer token missing"),
             "bearer token missing"
         );
+    }
+
+    #[test]
+    fn redacts_values_quoted_in_messages_about_secret_fields() {
+        let message = r#"invalid type: string "r3fr3sh", expected u64 at line 1 column 30"#;
+        assert_eq!(
+            redact_field_message("session.refresh_token", message),
+            r#"invalid type: string "[REDACTED]", expected u64 at line 1 column 30"#
+        );
+        assert_eq!(redact_field_message("[0].title", message), message);
+        assert_eq!(
+            redact_field_message("password", "unknown variant `hunter2`, expected `a`"),
+            "unknown variant \"[REDACTED]\""
+        );
+        assert_eq!(redact_field_message("token", "missing field"), "missing field");
     }
 
     #[test]

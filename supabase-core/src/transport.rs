@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::api_error::body_snippet;
-use crate::redact::{REDACTED, redact_secrets};
+use crate::redact::{REDACTED, redact_field_message, redact_secrets};
 use crate::redirect::{RedirectRefused, same_origin};
 use crate::{
     ApiError, CLIENT_INFO, CLIENT_INFO_HEADER, Error, Secret, TokenProvider, TransportErrorKind,
@@ -401,9 +401,10 @@ pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> 
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
+        let message = redact_field_message(&path, &e.into_inner().to_string());
         Error::Decode {
             path,
-            message: redact_secrets(&e.into_inner().to_string()),
+            message,
             body_snippet: body_snippet(body),
         }
     })?;
