@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let err = ApiError::from_body(status, body);
     assert_eq!(err.status, status);
-    assert!(err.body.len() <= MAX_SNIPPET, "snippet of {} bytes", err.body.len());
+    assert!(
+        err.body.len() <= MAX_SNIPPET,
+        "snippet of {} bytes",
+        err.body.len()
+    );
     let shown = format!("{err} {err:?}");
     assert!(shown.starts_with(&format!("HTTP {status}")));
     if let Some(secret) = literal_access_token(body) {

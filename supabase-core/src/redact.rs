@@ -236,7 +236,10 @@ mod tests {
             redact_field_message("password", "unknown variant `hunter2`, expected `a`"),
             "unknown variant \"[REDACTED]\""
         );
-        assert_eq!(redact_field_message("token", "missing field"), "missing field");
+        assert_eq!(
+            redact_field_message("token", "missing field"),
+            "missing field"
+        );
     }
 
     #[test]

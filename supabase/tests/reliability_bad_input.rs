@@ -58,18 +58,39 @@ fn malformed_jwts() -> Vec<(&'static str, String)> {
         ("claims not base64", format!("{header}.*&^%.sig")),
         ("claims standard base64", format!("{header}.ey+/ey==.sig")),
         ("signature not base64", format!("{header}.{claims}.s!g")),
-        ("claims not JSON", format!("{header}.{}.sig", b64("not json"))),
-        ("claims a JSON array", format!("{header}.{}.sig", b64("[1,2]"))),
-        ("claims a JSON string", format!("{header}.{}.sig", b64("\"sub\""))),
-        ("claims truncated JSON", format!("{header}.{}.sig", b64("{\"sub\":"))),
+        (
+            "claims not JSON",
+            format!("{header}.{}.sig", b64("not json")),
+        ),
+        (
+            "claims a JSON array",
+            format!("{header}.{}.sig", b64("[1,2]")),
+        ),
+        (
+            "claims a JSON string",
+            format!("{header}.{}.sig", b64("\"sub\"")),
+        ),
+        (
+            "claims truncated JSON",
+            format!("{header}.{}.sig", b64("{\"sub\":")),
+        ),
         ("header not JSON", format!("{}.{claims}.sig", b64("nope"))),
         ("header empty object", format!("{}.{claims}.sig", b64("{}"))),
         (
             "claims not UTF-8",
-            format!("{header}.{}.sig", URL_SAFE_NO_PAD.encode([0x7b, 0xff, 0x7d])),
+            format!(
+                "{header}.{}.sig",
+                URL_SAFE_NO_PAD.encode([0x7b, 0xff, 0x7d])
+            ),
         ),
-        ("huge: 33 KiB", format!("{header}.{}.sig", "A".repeat(33 * 1024))),
-        ("huge: 4 MiB", format!("{header}.{}.sig", "A".repeat(4 << 20))),
+        (
+            "huge: 33 KiB",
+            format!("{header}.{}.sig", "A".repeat(33 * 1024)),
+        ),
+        (
+            "huge: 4 MiB",
+            format!("{header}.{}.sig", "A".repeat(4 << 20)),
+        ),
         ("CR LF", format!("{EXTERNAL_JWT}\r\nX-Injected: 1")),
         ("LF", format!("{EXTERNAL_JWT}\n")),
         ("CR", format!("{EXTERNAL_JWT}\r")),
@@ -95,12 +116,21 @@ async fn malformed_jwts_are_rejected_by_with_auth_and_set_auth() {
             "{name}: {err:?}"
         );
         let shown = format!("{err} {err:?}");
-        assert!(!shown.contains(EXTERNAL_JWT), "{name}: the error echoes the token");
+        assert!(
+            !shown.contains(EXTERNAL_JWT),
+            "{name}: the error echoes the token"
+        );
         if token.len() > 8 {
-            assert!(!shown.contains(token.as_str()), "{name}: the error echoes the input");
+            assert!(
+                !shown.contains(token.as_str()),
+                "{name}: the error echoes the input"
+            );
         }
         let err = client.set_auth(token).expect_err(name);
-        assert!(matches!(err.as_core(), Some(CoreError::MalformedJwt { .. })));
+        assert!(matches!(
+            err.as_core(),
+            Some(CoreError::MalformedJwt { .. })
+        ));
         // The same check guards the Auth client on its own.
         let err = client.auth().clone().set_auth(token).expect_err(name);
         assert!(matches!(
@@ -158,8 +188,7 @@ const UNSENDABLE: &[(&str, &str)] = &[
 #[tokio::test]
 async fn unsendable_tokens_are_rejected_at_every_entry_point() {
     let server = silent_server().await;
-    let postgrest =
-        PostgrestClient::new(&format!("{}/rest/v1", server.uri()), ANON_KEY).unwrap();
+    let postgrest = PostgrestClient::new(&format!("{}/rest/v1", server.uri()), ANON_KEY).unwrap();
     for (name, bad) in UNSENDABLE.iter().copied().chain([("empty", "")]) {
         let token = if bad.is_empty() {
             String::new()
@@ -170,7 +199,10 @@ async fn unsendable_tokens_are_rejected_at_every_entry_point() {
             AccessToken::new(token.as_str()).unwrap_err(),
             StaticTokenProvider::from_token(token.as_str()).unwrap_err(),
         ] {
-            assert!(matches!(err, CoreError::InvalidHeader { .. }), "{name}: {err:?}");
+            assert!(
+                matches!(err, CoreError::InvalidHeader { .. }),
+                "{name}: {err:?}"
+            );
             assert!(!format!("{err} {err:?}").contains(EXTERNAL_JWT), "{name}");
         }
         let err = postgrest.with_bearer(bad).unwrap_err();
@@ -197,9 +229,12 @@ async fn unsendable_keys_are_rejected_by_create_client() {
             "{name}: {err:?}"
         );
         assert!(!format!("{err} {err:?}").contains(ANON_KEY), "{name}");
-        let err = PostgrestClient::new(&format!("{}/rest/v1", server.uri()), key.as_str())
-            .unwrap_err();
-        assert!(matches!(err, PgError::Core(CoreError::InvalidHeader { .. })));
+        let err =
+            PostgrestClient::new(&format!("{}/rest/v1", server.uri()), key.as_str()).unwrap_err();
+        assert!(matches!(
+            err,
+            PgError::Core(CoreError::InvalidHeader { .. })
+        ));
     }
     assert_nothing_sent(&server).await;
 }
@@ -241,7 +276,16 @@ async fn unsendable_global_headers_are_rejected_by_config() {
 
 /// Names that PostgREST could never have and that must not reach the wire.
 const BAD_NAMES: &[&str] = &[
-    "", " ", "\t", "\r\n", "todos\r\n", "to\ndos", "todos\0", "\0", "to\x1bdos", "to\x7fdos",
+    "",
+    " ",
+    "\t",
+    "\r\n",
+    "todos\r\n",
+    "to\ndos",
+    "todos\0",
+    "\0",
+    "to\x1bdos",
+    "to\x7fdos",
     "to\u{85}dos",
 ];
 

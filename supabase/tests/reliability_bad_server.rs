@@ -387,7 +387,10 @@ async fn a_slow_drip_that_finishes_in_time_is_read_whole() {
             title: "slow but complete".into()
         }]
     );
-    assert!(virtual_time >= Duration::from_millis(3_800), "{virtual_time:?}");
+    assert!(
+        virtual_time >= Duration::from_millis(3_800),
+        "{virtual_time:?}"
+    );
     assert!(real_time < Duration::from_secs(5), "{real_time:?}");
     assert_saw_one_select(&seen);
 }
@@ -555,7 +558,10 @@ async fn the_transport_enforces_the_limit_directly() {
         .send(Request::new(Method::GET, url), &ProjectKeyProvider)
         .await
         .unwrap_err();
-    assert!(matches!(err, CoreError::ResponseTooLarge { limit: 1000 }), "{err:?}");
+    assert!(
+        matches!(err, CoreError::ResponseTooLarge { limit: 1000 }),
+        "{err:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -573,7 +579,9 @@ async fn redirecting_pair(status: u16) -> (MockServer, MockServer) {
         .mount(&a)
         .await;
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 666, "title": "from b"}])))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!([{"id": 666, "title": "from b"}])),
+        )
         .mount(&b)
         .await;
     (a, b)
@@ -613,7 +621,10 @@ async fn a_redirect_to_another_origin_is_refused_and_the_other_host_sees_nothing
         assert!(is_redirect_error(&err), "{status}: {err:?}");
         let chain = error_chain(&err);
         assert!(chain.contains("another origin"), "{chain}");
-        assert!(!chain.contains(&b.uri()), "the error names the target: {chain}");
+        assert!(
+            !chain.contains(&b.uri()),
+            "the error names the target: {chain}"
+        );
         assert_one_select(&a).await;
         assert!(
             b.received_requests().await.unwrap().is_empty(),
@@ -626,10 +637,10 @@ async fn a_redirect_to_another_origin_is_refused_and_the_other_host_sees_nothing
 async fn a_same_origin_redirect_is_followed() {
     let server = MockServer::start().await;
     Mock::given(path("/rest/v1/old_todos"))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}/rest/v1/todos?select=*", server.uri())),
-        )
+        .respond_with(ResponseTemplate::new(307).insert_header(
+            "location",
+            format!("{}/rest/v1/todos?select=*", server.uri()),
+        ))
         .mount(&server)
         .await;
     Mock::given(path("/rest/v1/todos"))
@@ -654,10 +665,10 @@ async fn a_same_origin_redirect_is_followed() {
 async fn a_redirect_loop_ends_in_an_error() {
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(302)
-                .insert_header("location", format!("{}/rest/v1/todos?select=*", server.uri())),
-        )
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "location",
+            format!("{}/rest/v1/todos?select=*", server.uri()),
+        ))
         .mount(&server)
         .await;
     let err = select_from(&server.uri()).await.unwrap_err();

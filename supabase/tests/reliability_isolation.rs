@@ -164,7 +164,11 @@ async fn ten_thousand_scoped_clients_never_mix_tokens() {
         "mismatches: {:?}",
         &failures[..failures.len().min(5)]
     );
-    assert!(failures.is_empty(), "{:?}", &failures[..failures.len().min(5)]);
+    assert!(
+        failures.is_empty(),
+        "{:?}",
+        &failures[..failures.len().min(5)]
+    );
     assert_eq!(checker.scoped.load(Ordering::Relaxed), USERS);
     assert_eq!(checker.anon.load(Ordering::Relaxed), anon_requests);
     // Nothing lost, nothing sent twice: one request per user, each user exactly once.

@@ -11,9 +11,8 @@ use std::sync::Arc;
 
 use supabase::core::{
     AccessToken, ApiError, Config, Error as CoreError, HeaderMap, HeaderValue, Method,
-    ProjectKeyProvider, Request, Response, Secret, StaticTokenProvider, StatusCode,
-    TokenProvider, Transport, TransportOptions, Url, decode_jwt_claims, header_name,
-    header_value,
+    ProjectKeyProvider, Request, Response, Secret, StaticTokenProvider, StatusCode, TokenProvider,
+    Transport, TransportOptions, Url, decode_jwt_claims, header_name, header_value,
 };
 use supabase::postgrest::PostgrestClient;
 use supabase_test_support::fixtures::{EXTERNAL_JWT, SERVICE_ROLE_KEY};
@@ -117,7 +116,8 @@ fn configuration_and_transport_hide_secrets() {
 
 #[test]
 fn requests_and_responses_hide_secrets() {
-    let url = Url::parse("https://xyzcompany.supabase.co/auth/v1/token?grant_type=password").unwrap();
+    let url =
+        Url::parse("https://xyzcompany.supabase.co/auth/v1/token?grant_type=password").unwrap();
     let request = Request::new(Method::POST, url)
         .header(
             http_name("authorization"),
@@ -143,7 +143,11 @@ fn requests_and_responses_hide_secrets() {
     );
     let response = Response::new(StatusCode::OK, headers, jwt_body().into());
     let forms = debug_forms(&response);
-    assert!(forms[0].contains(&format!("<{} bytes>", jwt_body().len())), "{}", forms[0]);
+    assert!(
+        forms[0].contains(&format!("<{} bytes>", jwt_body().len())),
+        "{}",
+        forms[0]
+    );
     assert_clean("Response", forms);
 }
 
@@ -166,8 +170,11 @@ fn errors_never_echo_a_token() {
         ));
         errors.push((
             "Config::new key",
-            Config::new("https://x.supabase.co", format!("{SECRET_KEY}{bad}").as_str())
-                .unwrap_err(),
+            Config::new(
+                "https://x.supabase.co",
+                format!("{SECRET_KEY}{bad}").as_str(),
+            )
+            .unwrap_err(),
         ));
         errors.push((
             "Config::header",
@@ -214,25 +221,37 @@ fn errors_never_echo_a_token() {
     ));
     // Answers that hold tokens: an undecodable session and error bodies.
     let session = Response::new(StatusCode::OK, HeaderMap::new(), jwt_body().into());
-    errors.push(("Decode of a session", session.json::<Vec<u8>>().unwrap_err()));
+    errors.push((
+        "Decode of a session",
+        session.json::<Vec<u8>>().unwrap_err(),
+    ));
     #[derive(Debug, serde::Deserialize)]
     #[allow(dead_code)]
     struct Session {
         refresh_token: u64,
     }
-    errors.push(("Decode of a secret field", session.json::<Session>().unwrap_err()));
+    errors.push((
+        "Decode of a secret field",
+        session.json::<Session>().unwrap_err(),
+    ));
     let jwt_string = Response::new(
         StatusCode::OK,
         HeaderMap::new(),
         format!("\"{EXTERNAL_JWT}\"").into(),
     );
-    errors.push(("Decode of a JWT string", jwt_string.json::<u64>().unwrap_err()));
+    errors.push((
+        "Decode of a JWT string",
+        jwt_string.json::<u64>().unwrap_err(),
+    ));
     let cut = Response::new(
         StatusCode::OK,
         HeaderMap::new(),
         jwt_body()[..60].to_owned().into(),
     );
-    errors.push(("Decode of a cut session", cut.json::<serde_json::Value>().unwrap_err()));
+    errors.push((
+        "Decode of a cut session",
+        cut.json::<serde_json::Value>().unwrap_err(),
+    ));
     for status in [400u16, 401, 500] {
         let response = Response::new(
             StatusCode::from_u16(status).unwrap(),
@@ -301,8 +320,8 @@ async fn clients_and_builders_hide_secrets() {
     values.push(("PostgrestClient::with_bearer", debug_forms(&postgrest)));
     let anon = postgrest.with_token_provider(Arc::new(ProjectKeyProvider));
     values.push(("PostgrestClient (key provider)", debug_forms(&anon)));
-    let mut auth = supabase::auth::AuthClient::new("https://x.supabase.co/auth/v1", SECRET_KEY)
-        .unwrap();
+    let mut auth =
+        supabase::auth::AuthClient::new("https://x.supabase.co/auth/v1", SECRET_KEY).unwrap();
     auth.set_auth(EXTERNAL_JWT).unwrap();
     values.push(("AuthClient::set_auth", debug_forms(&auth)));
     // The user's token is held, and it is the user token's pieces that must not show.
@@ -310,7 +329,10 @@ async fn clients_and_builders_hide_secrets() {
     for (what, forms) in values {
         for form in &forms {
             for piece in &user_pieces {
-                assert!(!form.contains(piece.as_str()), "{what} shows the user token: {form}");
+                assert!(
+                    !form.contains(piece.as_str()),
+                    "{what} shows the user token: {form}"
+                );
             }
         }
         assert_clean(what, forms);
@@ -318,8 +340,8 @@ async fn clients_and_builders_hide_secrets() {
     // Errors of the façade, from each crate.
     let err = client.with_auth(&format!("{user_jwt}\r\n")).unwrap_err();
     assert_clean("supabase::Error (auth)", all_forms(&err));
-    let err = supabase::create_client("https://x.supabase.co", &format!("{SECRET_KEY}\n"))
-        .unwrap_err();
+    let err =
+        supabase::create_client("https://x.supabase.co", &format!("{SECRET_KEY}\n")).unwrap_err();
     assert_clean("supabase::Error (core)", all_forms(&err));
     let err = client
         .postgrest()
