@@ -132,7 +132,12 @@ async fn malformed_jwts_are_rejected_by_with_auth_and_set_auth() {
             Some(CoreError::MalformedJwt { .. })
         ));
         // The same check guards the Auth client on its own.
-        let err = client.auth().clone().set_auth(token).expect_err(name);
+        let err = client
+            .auth()
+            .unwrap()
+            .clone()
+            .set_auth(token)
+            .expect_err(name);
         assert!(matches!(
             err,
             supabase::auth::Error::Core(CoreError::MalformedJwt { .. })

@@ -295,7 +295,7 @@ async fn clients_and_builders_hide_secrets() {
     let mut values: Vec<(&str, Vec<String>)> = vec![
         ("Client", debug_forms(&client)),
         ("scoped Client", debug_forms(&scoped)),
-        ("AuthClient", debug_forms(client.auth())),
+        ("AuthClient", debug_forms(client.auth().unwrap())),
         ("PostgrestClient", debug_forms(client.postgrest())),
         ("Config", debug_forms(client.config())),
         ("TokenUser", debug_forms(&user)),
@@ -310,7 +310,7 @@ async fn clients_and_builders_hide_secrets() {
         ),
         (
             "auth token provider",
-            debug_forms(scoped.auth().token_provider()),
+            debug_forms(scoped.auth().unwrap().token_provider()),
         ),
         ("transport", debug_forms(client.postgrest().transport())),
     ];
