@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use supabase_core::{
-    AccessToken, Clock, Config, Secret, StaticTokenProvider, SystemClock, TokenProvider, Transport,
-    TransportOptions, Url, validate_base_url,
+    AccessToken, Clock, Config, ProjectKeyProvider, Secret, StaticTokenProvider, SystemClock,
+    TokenProvider, Transport, TransportOptions, Url, validate_base_url,
 };
 
 use crate::http::Http;
@@ -79,7 +79,9 @@ pub enum FlowType {
 #[derive(Clone)]
 pub struct AuthClient {
     pub(crate) inner: Arc<Inner>,
-    pub(crate) tokens: Option<Arc<dyn TokenProvider>>,
+    /// The `set_auth` / `with_token_provider` override; `ProjectKeyProvider` (no token)
+    /// when there is none.
+    pub(crate) tokens: Arc<dyn TokenProvider>,
 }
 
 /// Which token a user endpoint sends.
@@ -147,7 +149,7 @@ impl AuthClient {
                 #[cfg(feature = "jwt-verify")]
                 jwt_secret: None,
             })),
-            tokens: None,
+            tokens: Arc::new(ProjectKeyProvider),
         })
     }
 
@@ -258,7 +260,7 @@ impl AuthClient {
     /// ```
     pub fn set_auth(&mut self, access_token: &str) -> Result<TokenUser, Error> {
         let (token, user) = check_access_token(access_token, self.inner.settings.clock.as_ref())?;
-        self.tokens = Some(Arc::new(StaticTokenProvider::new(token)));
+        self.tokens = Arc::new(StaticTokenProvider::new(token));
         Ok(user)
     }
 
@@ -268,11 +270,15 @@ impl AuthClient {
     /// ```
     /// let mut auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?;
     /// auth.clear_auth();
-    /// assert!(auth.token_provider().is_none());
+    /// // No override: the provider yields no token, so the session is used.
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use supabase_core::TokenProvider;
+    /// assert!(auth.token_provider().access_token().await.unwrap().is_none());
+    /// # });
     /// # Ok::<(), supabase_auth::Error>(())
     /// ```
     pub fn clear_auth(&mut self) {
-        self.tokens = None;
+        self.tokens = Arc::new(ProjectKeyProvider);
     }
 
     /// A client (sharing this one's session and pool) whose user endpoints take their token
@@ -283,20 +289,25 @@ impl AuthClient {
     /// use supabase_core::StaticTokenProvider;
     /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?;
     /// let scoped = auth.with_token_provider(Arc::new(StaticTokenProvider::from_token("eyJ.a.b")?));
-    /// assert!(scoped.token_provider().is_some() && auth.token_provider().is_none());
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use supabase_core::TokenProvider;
+    /// assert!(scoped.token_provider().access_token().await.unwrap().is_some());
+    /// assert!(auth.token_provider().access_token().await.unwrap().is_none());
+    /// # });
     /// # Ok::<(), supabase_auth::Error>(())
     /// ```
     #[must_use]
     pub fn with_token_provider(&self, tokens: Arc<dyn TokenProvider>) -> Self {
         Self {
             inner: Arc::clone(&self.inner),
-            tokens: Some(tokens),
+            tokens,
         }
     }
 
-    /// The override installed by `set_auth` / `with_token_provider`, if any.
-    pub fn token_provider(&self) -> Option<&Arc<dyn TokenProvider>> {
-        self.tokens.as_ref()
+    /// The override installed by `set_auth` / `with_token_provider`; without one, a
+    /// [`ProjectKeyProvider`] that yields no token (user endpoints then use the session).
+    pub fn token_provider(&self) -> &Arc<dyn TokenProvider> {
+        &self.tokens
     }
 
     /// The session-backed provider for data clients: the current session's access token,
@@ -360,9 +371,7 @@ impl AuthClient {
     /// The token for a user endpoint: the override, else the session's (refreshed if
     /// needed), else a global `Authorization` header, else [`Error::SessionMissing`].
     pub(crate) async fn user_token(&self) -> Result<UserToken, Error> {
-        if let Some(tokens) = &self.tokens
-            && let Some(token) = tokens.access_token().await?
-        {
+        if let Some(token) = self.tokens.access_token().await? {
             return Ok(UserToken::Override(token));
         }
         if let Some(session) = self.inner.fresh_session().await? {
