@@ -1,26 +1,47 @@
-//! The PostgREST client: a base URL, a transport and a token provider.
+//! The PostgREST client: a base URL, a transport, a token provider, a schema and a retry
+//! policy.
 
 use std::fmt;
 use std::sync::Arc;
 
+use bytes::Bytes;
+use serde::Serialize;
 use supabase_core::{
-    Config, ProjectKeyProvider, Secret, StaticTokenProvider, TokenProvider, Transport,
+    Config, Method, ProjectKeyProvider, Secret, StaticTokenProvider, TokenProvider, Transport,
     TransportOptions, Url, validate_base_url,
 };
 
-use crate::{Error, QueryBuilder};
+use crate::execute::{finish, send};
+use crate::request::{RequestState, Target};
+use crate::shape::Json;
+use crate::{Error, FilterBuilder, PostgrestResponse, QueryBuilder, RetryPolicy};
 
 /// A client for one PostgREST endpoint (`https://<project>.supabase.co/rest/v1`).
 ///
-/// Cloning is cheap (two reference-count bumps) and every clone shares one connection pool.
-/// [`PostgrestClient::with_token_provider`] and [`PostgrestClient::with_bearer`] return a new
-/// client that differs only in where the bearer token comes from; the client they are called
-/// on is not changed.
+/// Cloning is cheap (reference-count bumps) and every clone shares one connection pool.
+/// [`with_token_provider`](Self::with_token_provider), [`with_bearer`](Self::with_bearer),
+/// [`schema`](Self::schema) and [`with_retry`](Self::with_retry) return a new client that
+/// differs only in that respect; the client they are called on is not changed.
+///
+/// A client made with `new`/`from_config` sends no schema headers (the server's first
+/// exposed schema is used), like a standalone postgrest-js client; the `supabase` façade
+/// uses `public`, like supabase-js.
+///
+/// ```no_run
+/// use supabase_postgrest::PostgrestClient;
+///
+/// # async fn run() -> Result<(), supabase_postgrest::Error> {
+/// let db = PostgrestClient::new("https://xyzcompany.supabase.co/rest/v1", "public-anon-key")?;
+/// let rows = db.from("todos").select("*").limit(5).await?;
+/// println!("{:?}", rows.data);
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct PostgrestClient {
     pub(crate) shared: Arc<Shared>,
     pub(crate) tokens: Arc<dyn TokenProvider>,
     pub(crate) schema: Option<Arc<str>>,
+    pub(crate) retry: RetryPolicy,
 }
 
 pub(crate) struct Shared {
@@ -53,6 +74,7 @@ impl PostgrestClient {
             shared: Arc::new(Shared { transport, url }),
             tokens: Arc::new(ProjectKeyProvider),
             schema: None,
+            retry: RetryPolicy::default(),
         })
     }
 
@@ -60,9 +82,8 @@ impl PostgrestClient {
     #[must_use]
     pub fn with_token_provider(&self, tokens: Arc<dyn TokenProvider>) -> Self {
         Self {
-            shared: Arc::clone(&self.shared),
             tokens,
-            schema: self.schema.clone(),
+            ..self.clone()
         }
     }
 
@@ -76,25 +97,98 @@ impl PostgrestClient {
 
     /// A client that uses the Postgres schema `schema` (sent as `Accept-Profile` on GET/HEAD
     /// and `Content-Profile` otherwise); this one is unchanged.
+    ///
+    /// ```
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let request = db.schema("personal").from("users").select("*").to_request().unwrap();
+    /// assert_eq!(request.headers["accept-profile"], "personal");
+    /// ```
     #[must_use]
     pub fn schema(&self, schema: &str) -> Self {
         Self {
-            shared: Arc::clone(&self.shared),
-            tokens: Arc::clone(&self.tokens),
             schema: Some(Arc::from(schema)),
+            ..self.clone()
+        }
+    }
+
+    /// A client that retries GET/HEAD requests as `policy` says
+    /// ([`RetryPolicy::disabled`] turns retries off); this one is unchanged.
+    #[must_use]
+    pub fn with_retry(&self, policy: RetryPolicy) -> Self {
+        Self {
+            retry: policy,
+            ..self.clone()
         }
     }
 
     /// Starts a query on the table or view `table`.
     ///
-    /// An empty name is reported by `execute` before anything is sent.
+    /// The name is one path segment: characters such as space, `/`, `?` and `#` are
+    /// percent-encoded. An empty name is reported by `execute` before anything is sent.
     pub fn from(&self, table: &str) -> QueryBuilder {
         QueryBuilder::new(self.clone(), table)
+    }
+
+    /// Calls the Postgres function `function` with `args` (a struct or map of named
+    /// arguments; `()` or `serde_json::json!({})` for none): `POST /rpc/<function>` with the
+    /// arguments as the JSON body.
+    ///
+    /// The answer is any JSON ([`Json<Value>`](crate::shape::Json)); use
+    /// [`returns`](FilterBuilder::returns) for a typed result. Filters and transforms apply
+    /// to functions returning rows. [`get`](FilterBuilder::get) and
+    /// [`head`](FilterBuilder::head) send the arguments in the query string instead (arrays
+    /// as Postgres array literals, objects as JSON), [`count`](FilterBuilder::count) asks
+    /// for a row count.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let request = db.rpc("add", json!({"a": 1, "b": 2})).to_request().unwrap();
+    /// assert_eq!(request.method, "POST");
+    /// assert_eq!(request.url.path(), "/rpc/add");
+    /// assert_eq!(request.body.as_deref(), Some(&br#"{"a":1,"b":2}"#[..]));
+    /// ```
+    pub fn rpc(
+        &self,
+        function: &str,
+        args: impl Serialize,
+    ) -> FilterBuilder<Json<serde_json::Value>> {
+        let mut state = RequestState::new(
+            self.clone(),
+            Method::POST,
+            Target::Function(function.to_owned()),
+        );
+        state.body = Some(match serde_json::to_vec(&args) {
+            Ok(body) if body == b"null" => Ok(Bytes::from_static(b"{}")),
+            Ok(body) => Ok(Bytes::from(body)),
+            Err(e) => Err(e.to_string()),
+        });
+        FilterBuilder::from_state(state)
+    }
+
+    /// Fetches the OpenAPI description of the exposed schema
+    /// (`GET /` with `Accept: application/openapi+json`).
+    pub async fn openapi_spec(&self) -> Result<PostgrestResponse<serde_json::Value>, Error> {
+        let mut state = RequestState::new(self.clone(), Method::GET, Target::Root);
+        state.set_accept("application/openapi+json");
+        let built = state.build()?;
+        let response = send(self, &built).await?;
+        finish::<Json<serde_json::Value>>(response, &built)
     }
 
     /// The endpoint URL.
     pub fn url(&self) -> &Url {
         &self.shared.url
+    }
+
+    /// The schema in use, if one was chosen.
+    pub fn schema_name(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+
+    /// The retry policy in use.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
     }
 
     /// The token provider in use.
@@ -115,6 +209,7 @@ impl fmt::Debug for PostgrestClient {
             .field("schema", &self.schema)
             .field("tokens", &self.tokens)
             .field("transport", &self.shared.transport)
+            .field("retry", &self.retry)
             .finish()
     }
 }

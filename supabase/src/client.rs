@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use supabase_auth::{AuthClient, TokenUser, check_access_token};
 use supabase_core::{Config, StaticTokenProvider, TokenProvider};
-use supabase_postgrest::{PostgrestClient, QueryBuilder};
+use supabase_postgrest::shape::Json;
+use supabase_postgrest::{FilterBuilder, PostgrestClient, QueryBuilder};
 
 use crate::Error;
 
@@ -60,6 +61,40 @@ impl Client {
     /// Starts a query on a table or view (supabase-js `from`).
     pub fn from(&self, table: &str) -> QueryBuilder {
         self.postgrest.from(table)
+    }
+
+    /// Calls a Postgres function (supabase-js `rpc`): `POST /rest/v1/rpc/<function>` with
+    /// `args` (a struct or map; `()` for none) as the JSON body. Chain `.get()`, `.head()`,
+    /// `.count(…)`, filters and transforms as on a query; see
+    /// [`PostgrestClient::rpc`].
+    ///
+    /// ```no_run
+    /// # async fn run(supabase: supabase::Client) -> Result<(), supabase::Error> {
+    /// let sum = supabase
+    ///     .rpc("add", serde_json::json!({"a": 1, "b": 2}))
+    ///     .returns::<i64>()
+    ///     .await?;
+    /// assert_eq!(sum.data, 3);
+    /// # Ok(()) }
+    /// ```
+    pub fn rpc(
+        &self,
+        function: &str,
+        args: impl serde::Serialize,
+    ) -> FilterBuilder<Json<serde_json::Value>> {
+        self.postgrest.rpc(function, args)
+    }
+
+    /// The data API on another Postgres schema (supabase-js `schema`): requests carry
+    /// `Accept-Profile`/`Content-Profile: <schema>`. This client is unchanged.
+    ///
+    /// ```
+    /// # let supabase = supabase::create_client("https://xyzcompany.supabase.co", "anon-key").unwrap();
+    /// let request = supabase.schema("private").from("secrets").select("id").to_request().unwrap();
+    /// assert_eq!(request.headers["accept-profile"], "private");
+    /// ```
+    pub fn schema(&self, schema: &str) -> PostgrestClient {
+        self.postgrest.schema(schema)
     }
 
     /// The Auth client.
