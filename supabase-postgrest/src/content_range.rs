@@ -62,11 +62,17 @@ mod tests {
     #[test]
     fn parses_every_server_form() {
         let cr = |r, t| Some(ContentRange { range: r, total: t });
-        assert_eq!(parse_content_range("0-24/3573"), cr(Some((0, 24)), Some(3573)));
+        assert_eq!(
+            parse_content_range("0-24/3573"),
+            cr(Some((0, 24)), Some(3573))
+        );
         assert_eq!(parse_content_range("*/42"), cr(None, Some(42)));
         assert_eq!(parse_content_range("*/*"), cr(None, None));
         assert_eq!(parse_content_range("0-0/*"), cr(Some((0, 0)), None));
-        assert_eq!(parse_content_range("items 0-0/1"), cr(Some((0, 0)), Some(1)));
+        assert_eq!(
+            parse_content_range("items 0-0/1"),
+            cr(Some((0, 0)), Some(1))
+        );
         assert_eq!(
             parse_content_range("0-0/18446744073709551615"),
             cr(Some((0, 0)), Some(u64::MAX))
@@ -76,8 +82,21 @@ mod tests {
     #[test]
     fn rejects_malformed_values() {
         for bad in [
-            "", "/", "*", "0-24", "a-b/c", "-1-2/3", "0-24/-1", "5-1/10", "0-24/18446744073709551616",
-            "0-24/1e3", "0--1/2", "0-1/2/3", "+1-2/3", "0-1/ 2x", "é-é/é",
+            "",
+            "/",
+            "*",
+            "0-24",
+            "a-b/c",
+            "-1-2/3",
+            "0-24/-1",
+            "5-1/10",
+            "0-24/18446744073709551616",
+            "0-24/1e3",
+            "0--1/2",
+            "0-1/2/3",
+            "+1-2/3",
+            "0-1/ 2x",
+            "é-é/é",
         ] {
             assert_eq!(parse_content_range(bad), None, "{bad:?}");
         }

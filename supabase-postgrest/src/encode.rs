@@ -167,10 +167,22 @@ mod tests {
 
     #[test]
     fn in_list_quotes_like_postgrest_js_where_it_is_right() {
-        let list = [text("a,b"), text("c(d)"), text("x y"), text("p.q"), text("r:s")];
+        let list = [
+            text("a,b"),
+            text("c(d)"),
+            text("x y"),
+            text("p.q"),
+            text("r:s"),
+        ];
         assert_eq!(in_list(&list), r#"("a,b","c(d)",x y,p.q,r:s)"#);
-        assert_eq!(in_list(&[text("a b"), text(" lead"), text("trail ")]), "(a b, lead,trail )");
-        assert_eq!(in_list(&[Scalar::Null, text("null"), Scalar::Literal("1".into())]), "(null,null,1)");
+        assert_eq!(
+            in_list(&[text("a b"), text(" lead"), text("trail ")]),
+            "(a b, lead,trail )"
+        );
+        assert_eq!(
+            in_list(&[Scalar::Null, text("null"), Scalar::Literal("1".into())]),
+            "(null,null,1)"
+        );
         assert_eq!(in_list(&[]), "()");
     }
 
@@ -185,12 +197,25 @@ mod tests {
 
     #[test]
     fn array_literals_quote_what_postgres_needs() {
-        let items = [text("a,b"), text("c d"), text("q\"x"), text("{}"), text(""), text("NuLl"), Scalar::Null, text(" x"), text("\\")];
+        let items = [
+            text("a,b"),
+            text("c d"),
+            text("q\"x"),
+            text("{}"),
+            text(""),
+            text("NuLl"),
+            Scalar::Null,
+            text(" x"),
+            text("\\"),
+        ];
         assert_eq!(
             pg_array_literal(items),
             r#"{"a,b",c d,"q\"x","{}","","NuLl",NULL," x","\\"}"#
         );
-        assert_eq!(pg_array_literal([text("%supa%"), text("%bot%")]), "{%supa%,%bot%}");
+        assert_eq!(
+            pg_array_literal([text("%supa%"), text("%bot%")]),
+            "{%supa%,%bot%}"
+        );
         assert_eq!(pg_array_literal([]), "{}");
     }
 

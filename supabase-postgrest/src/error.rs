@@ -166,12 +166,27 @@ mod tests {
 
     #[test]
     fn common_codes() {
-        assert!(api(401, r#"{"code":"PGRST303","message":"JWT expired","details":null,"hint":null}"#).is_jwt_expired());
+        assert!(
+            api(
+                401,
+                r#"{"code":"PGRST303","message":"JWT expired","details":null,"hint":null}"#
+            )
+            .is_jwt_expired()
+        );
         assert!(api(401, r#"{"code":"PGRST301","message":"JWT expired"}"#).is_jwt_expired());
         assert!(!api(401, r#"{"code":"PGRST303","message":"JWT not yet valid"}"#).is_jwt_expired());
-        assert!(api(403, r#"{"code":"42501","message":"permission denied for table users"}"#).is_permission_denied());
+        assert!(
+            api(
+                403,
+                r#"{"code":"42501","message":"permission denied for table users"}"#
+            )
+            .is_permission_denied()
+        );
         assert!(api(409, r#"{"code":"23503","message":"fk"}"#).is_foreign_key_violation());
-        let missing = api(404, r#"{"code":"PGRST205","message":"Could not find the table 'public.x' in the schema cache"}"#);
+        let missing = api(
+            404,
+            r#"{"code":"PGRST205","message":"Could not find the table 'public.x' in the schema cache"}"#,
+        );
         assert!(missing.is_not_found());
         assert_eq!(missing.code(), Some("PGRST205"));
         let html = api(502, "<html>Bad gateway</html>");

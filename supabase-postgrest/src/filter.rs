@@ -3,10 +3,10 @@
 use std::fmt::{self, Display};
 use std::marker::PhantomData;
 
+use crate::TextSearch;
 use crate::request::RequestState;
 use crate::shape::Rows;
 use crate::value::{ContainerValue, FilterValue, IsValue, render_in_list};
-use crate::TextSearch;
 
 /// A request being built: add filters and transforms, then send it with `.await` or
 /// `execute`.
@@ -82,7 +82,9 @@ impl<S> FilterBuilder<S> {
     /// Adds `column=<operator>.<value>` (nothing quoted or escaped beyond URL encoding).
     fn op(mut self, column: &str, operator: &str, value: impl Display) -> Self {
         self.state.check("column", column);
-        self.state.query.append(column, format!("{operator}.{value}"));
+        self.state
+            .query
+            .append(column, format!("{operator}.{value}"));
         self
     }
 

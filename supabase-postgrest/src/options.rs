@@ -348,24 +348,42 @@ mod tests {
     #[test]
     fn text_search_operators() {
         assert_eq!(TextSearch::plain().operator(), "plfts");
-        assert_eq!(TextSearch::phrase().config("simple").operator(), "phfts(simple)");
-        assert_eq!(TextSearch::default().config("english").operator(), "fts(english)");
+        assert_eq!(
+            TextSearch::phrase().config("simple").operator(),
+            "phfts(simple)"
+        );
+        assert_eq!(
+            TextSearch::default().config("english").operator(),
+            "fts(english)"
+        );
     }
 
     #[test]
     fn explain_options_order_is_fixed() {
-        let all = ExplainOptions::new().wal().buffers().settings().verbose().analyze();
+        let all = ExplainOptions::new()
+            .wal()
+            .buffers()
+            .settings()
+            .verbose()
+            .analyze();
         assert_eq!(all.options(), "analyze|verbose|settings|buffers|wal");
         assert_eq!(ExplainOptions::new().options(), "");
     }
 
     #[test]
     fn upsert_resolution() {
-        assert_eq!(UpsertOptions::new().resolution(), "resolution=merge-duplicates");
+        assert_eq!(
+            UpsertOptions::new().resolution(),
+            "resolution=merge-duplicates"
+        );
         assert_eq!(
             UpsertOptions::new().ignore_duplicates(true).resolution(),
             "resolution=ignore-duplicates"
         );
-        assert!(InsertOptions::new().default_to_null(false).missing_default());
+        assert!(
+            InsertOptions::new()
+                .default_to_null(false)
+                .missing_default()
+        );
     }
 }

@@ -259,8 +259,10 @@ mod tests {
 
     #[test]
     fn rpc_args_keep_order_and_render_for_the_query() {
-        let args = rpc_args(br#"{"b":1,"a":"x y","c":[1,"a,b",null],"d":{"z":1,"y":2},"e":null,"f":true}"#)
-            .unwrap();
+        let args = rpc_args(
+            br#"{"b":1,"a":"x y","c":[1,"a,b",null],"d":{"z":1,"y":2},"e":null,"f":true}"#,
+        )
+        .unwrap();
         let rendered: Vec<(String, String)> = args
             .iter()
             .map(|(k, v)| (k.clone(), v.to_query_value()))

@@ -255,9 +255,9 @@ impl RequestState {
 
         let mut url = self.client.shared.url.clone();
         {
-            let mut segments = url.path_segments_mut().map_err(|()| {
-                Error::InvalidQuery("the PostgREST URL cannot have a path".into())
-            })?;
+            let mut segments = url
+                .path_segments_mut()
+                .map_err(|()| Error::InvalidQuery("the PostgREST URL cannot have a path".into()))?;
             segments.pop_if_empty();
             match &self.target {
                 Target::Relation(name) => {
@@ -291,7 +291,11 @@ impl RequestState {
         }
         let read = matches!(method, Method::GET | Method::HEAD);
         if let Some(schema) = &self.client.schema {
-            let name = if read { "accept-profile" } else { "content-profile" };
+            let name = if read {
+                "accept-profile"
+            } else {
+                "content-profile"
+            };
             headers.insert(HeaderName::from_static(name), header_value(name, schema)?);
         }
         if !read {

@@ -48,7 +48,11 @@ mod sealed {
         /// The body decoded as `T`; an empty body decodes as JSON `null`.
         pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
             if self.is_empty() {
-                let null = Response::new(StatusCode::OK, HeaderMap::new(), Bytes::from_static(b"null"));
+                let null = Response::new(
+                    StatusCode::OK,
+                    HeaderMap::new(),
+                    Bytes::from_static(b"null"),
+                );
                 return Ok(null.json()?);
             }
             Ok(self.response.json()?)
@@ -121,16 +125,19 @@ impl<T: DeserializeOwned + Send + 'static> Shape for MaybeSingle<T> {
             },
             other => other,
         };
-        let decoded = serde_path_to_error::deserialize(one).map_err(|e| {
-            supabase_core::Error::Decode {
+        let decoded =
+            serde_path_to_error::deserialize(one).map_err(|e| supabase_core::Error::Decode {
                 path: e.path().to_string(),
                 message: e.into_inner().to_string(),
                 body_snippet: String::from_utf8_lossy(
-                    answer.response.body.get(..1024).unwrap_or(&answer.response.body),
+                    answer
+                        .response
+                        .body
+                        .get(..1024)
+                        .unwrap_or(&answer.response.body),
                 )
                 .into_owned(),
-            }
-        })?;
+            })?;
         Ok(Some(decoded))
     }
 }

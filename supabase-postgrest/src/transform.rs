@@ -128,9 +128,8 @@ impl<S> FilterBuilder<S> {
 
     fn set_range(&mut self, offset_key: &str, limit_key: &str, from: u64, to: u64) {
         if to < from {
-            self.state.invalidate(format!(
-                "range({from}, {to}): the end is before the start"
-            ));
+            self.state
+                .invalidate(format!("range({from}, {to}): the end is before the start"));
             return;
         }
         self.state.query.set(offset_key, from.to_string());
@@ -349,7 +348,10 @@ impl<S: Shape> FilterBuilder<S> {
     }
 
     /// [`explain`](Self::explain) with the plan as JSON (`plan+json`).
-    pub fn explain_json(mut self, options: ExplainOptions) -> FilterBuilder<Json<serde_json::Value>> {
+    pub fn explain_json(
+        mut self,
+        options: ExplainOptions,
+    ) -> FilterBuilder<Json<serde_json::Value>> {
         self.set_plan_accept("json", options);
         self.reshape()
     }
