@@ -41,7 +41,7 @@ use crate::value::{ContainerValue, FilterValue, IsValue, render_in_list};
 /// ```
 #[must_use = "a query does nothing until it is awaited or executed"]
 pub struct FilterBuilder<S = Rows<serde_json::Value>> {
-    pub(crate) state: RequestState,
+    pub(crate) state: Box<RequestState>,
     pub(crate) shape: PhantomData<fn() -> S>,
 }
 
@@ -66,7 +66,7 @@ impl<S> fmt::Debug for FilterBuilder<S> {
 impl<S> FilterBuilder<S> {
     pub(crate) fn from_state(state: RequestState) -> Self {
         Self {
-            state,
+            state: Box::new(state),
             shape: PhantomData,
         }
     }
