@@ -77,6 +77,14 @@ impl QueryBuilder {
 
     /// [`insert`](Self::insert) with options (`default_to_null(false)` sends
     /// `Prefer: missing=default`).
+    ///
+    /// ```
+    /// use supabase_postgrest::InsertOptions;
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let rows = serde_json::json!([{"id": 100}, {"slug": "x"}]);
+    /// let q = db.from("channels").insert_with(rows, InsertOptions::new().default_to_null(false));
+    /// assert_eq!(q.to_request().unwrap().headers["prefer"], "missing=default");
+    /// ```
     pub fn insert_with(&self, values: impl Serialize, options: InsertOptions) -> FilterBuilder {
         let mut state = self.state(Method::POST);
         state.missing_default = options.missing_default();

@@ -53,12 +53,32 @@ pub(crate) struct Shared {
 impl PostgrestClient {
     /// A client for the PostgREST endpoint at `url` (e.g. `https://x.supabase.co/rest/v1`)
     /// that sends `key` as `apikey`, and as the bearer until a token provider is set.
+    ///
+    /// ```
+    /// use supabase_postgrest::PostgrestClient;
+    ///
+    /// let db = PostgrestClient::new("https://xyzcompany.supabase.co/rest/v1", "anon-key")?;
+    /// assert_eq!(db.url().as_str(), "https://xyzcompany.supabase.co/rest/v1");
+    /// assert!(PostgrestClient::new("not a url", "anon-key").is_err());
+    /// # Ok::<(), supabase_postgrest::Error>(())
+    /// ```
     pub fn new(url: &str, key: impl Into<Secret>) -> Result<Self, Error> {
         let transport = Transport::new(&key.into(), TransportOptions::default())?;
         Self::with_transport(url, transport)
     }
 
-    /// A client for the project described by `config` (endpoint `<project url>/rest/v1`).
+    /// A client for the project described by `config` (endpoint `<project url>/rest/v1`),
+    /// with its global headers, timeout and HTTP client.
+    ///
+    /// ```
+    /// use supabase_core::Config;
+    /// use supabase_postgrest::PostgrestClient;
+    ///
+    /// let config = Config::new("https://xyzcompany.supabase.co", "anon-key")?.header("x-app", "demo")?;
+    /// let db = PostgrestClient::from_config(&config)?;
+    /// assert_eq!(db.url().path(), "/rest/v1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_config(config: &Config) -> Result<Self, Error> {
         let url = config.endpoint("rest/v1")?;
         Self::with_transport(url.as_str(), config.transport()?)
@@ -79,6 +99,24 @@ impl PostgrestClient {
     }
 
     /// A client that takes its bearer tokens from `tokens`; this one is unchanged.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supabase_core::{async_trait, AccessToken, TokenProvider};
+    ///
+    /// #[derive(Debug)]
+    /// struct MyTokens;
+    ///
+    /// #[async_trait]
+    /// impl TokenProvider for MyTokens {
+    ///     async fn access_token(&self) -> Result<Option<AccessToken>, supabase_core::Error> {
+    ///         Ok(Some(AccessToken::new("eyJ.from.elsewhere")?))
+    ///     }
+    /// }
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let as_user = db.with_token_provider(Arc::new(MyTokens));
+    /// # let _ = as_user;
+    /// ```
     #[must_use]
     pub fn with_token_provider(&self, tokens: Arc<dyn TokenProvider>) -> Self {
         Self {
@@ -90,6 +128,14 @@ impl PostgrestClient {
     /// A client that sends `Authorization: Bearer <token>`; this one is unchanged.
     ///
     /// Fails when the token cannot be sent as a header (empty, CR/LF, …).
+    ///
+    /// ```
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let as_user = db.with_bearer("eyJhbGciOi...user-jwt")?;
+    /// assert!(db.with_bearer("bad\r\ntoken").is_err());
+    /// # let _ = as_user;
+    /// # Ok::<(), supabase_postgrest::Error>(())
+    /// ```
     pub fn with_bearer(&self, token: impl Into<String>) -> Result<Self, Error> {
         let provider = StaticTokenProvider::from_token(token)?;
         Ok(self.with_token_provider(Arc::new(provider)))
@@ -113,6 +159,13 @@ impl PostgrestClient {
 
     /// A client that retries GET/HEAD requests as `policy` says
     /// ([`RetryPolicy::disabled`] turns retries off); this one is unchanged.
+    ///
+    /// ```
+    /// use supabase_postgrest::RetryPolicy;
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let patient = db.with_retry(RetryPolicy::default().with_max_retries(5));
+    /// assert_eq!(patient.retry_policy().max_retries(), 5);
+    /// ```
     #[must_use]
     pub fn with_retry(&self, policy: RetryPolicy) -> Self {
         Self {
@@ -125,6 +178,12 @@ impl PostgrestClient {
     ///
     /// The name is one path segment: characters such as space, `/`, `?` and `#` are
     /// percent-encoded. An empty name is reported by `execute` before anything is sent.
+    ///
+    /// ```
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let request = db.from("orchestral sections").select("*").to_request().unwrap();
+    /// assert_eq!(request.url.path(), "/orchestral%20sections");
+    /// ```
     pub fn from(&self, table: &str) -> QueryBuilder {
         QueryBuilder::new(self.clone(), table)
     }
@@ -168,6 +227,13 @@ impl PostgrestClient {
 
     /// Fetches the OpenAPI description of the exposed schema
     /// (`GET /` with `Accept: application/openapi+json`).
+    ///
+    /// ```no_run
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let spec = db.openapi_spec().await?;
+    /// println!("{} paths", spec.data["paths"].as_object().map_or(0, |p| p.len()));
+    /// # Ok(()) }
+    /// ```
     pub async fn openapi_spec(&self) -> Result<PostgrestResponse<serde_json::Value>, Error> {
         let mut state = RequestState::new(self.clone(), Method::GET, Target::Root);
         state.set_accept("application/openapi+json");

@@ -111,6 +111,13 @@ impl<S> FilterBuilder<S> {
     ///
     /// Fails only when nothing could be sent or nothing came back (invalid argument, network
     /// failure, timeout); use it for status, headers and bytes without decoding.
+    ///
+    /// ```no_run
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let raw = db.from("todos").select("*").execute_raw().await?;
+    /// println!("{} {:?} {} bytes", raw.status, raw.headers.get("content-range"), raw.body.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn execute_raw(self) -> Result<Response, Error> {
         let built = self.state.build()?;
         send(&self.state.client, &built).await
@@ -160,6 +167,13 @@ impl<T> FilterBuilder<Rows<T>> {
 
 impl<T> FilterBuilder<Single<T>> {
     /// Sends the request and decodes the one row as `U`.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { id: i64 }
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let user = db.from("users").select("*").eq("id", 1).single().execute::<User>().await?.data;
+    /// # Ok(()) }
+    /// ```
     pub async fn execute<U: DeserializeOwned + Send + 'static>(
         self,
     ) -> Result<PostgrestResponse<U>, Error> {
@@ -169,6 +183,13 @@ impl<T> FilterBuilder<Single<T>> {
 
 impl<T> FilterBuilder<MaybeSingle<T>> {
     /// Sends the request and decodes zero or one row as `Option<U>`.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { id: i64 }
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let maybe: Option<User> = db.from("users").select("*").eq("email", "a@b.c").maybe_single().execute().await?.data;
+    /// # Ok(()) }
+    /// ```
     pub async fn execute<U: DeserializeOwned + Send + 'static>(
         self,
     ) -> Result<PostgrestResponse<Option<U>>, Error> {
@@ -178,6 +199,12 @@ impl<T> FilterBuilder<MaybeSingle<T>> {
 
 impl<T> FilterBuilder<Json<T>> {
     /// Sends the request and decodes the whole body as `U` (an empty body as JSON `null`).
+    ///
+    /// ```no_run
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let sum = db.rpc("add", serde_json::json!({"a": 1, "b": 2})).execute::<i64>().await?.data;
+    /// # Ok(()) }
+    /// ```
     pub async fn execute<U: DeserializeOwned + Send + 'static>(
         self,
     ) -> Result<PostgrestResponse<U>, Error> {
@@ -187,6 +214,12 @@ impl<T> FilterBuilder<Json<T>> {
 
 impl FilterBuilder<Text> {
     /// Sends the request and returns the body as text.
+    ///
+    /// ```no_run
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let csv = db.from("todos").select("id,title").csv().execute().await?.data;
+    /// # Ok(()) }
+    /// ```
     pub async fn execute(self) -> Result<PostgrestResponse<String>, Error> {
         self.send_typed().await
     }
@@ -194,6 +227,13 @@ impl FilterBuilder<Text> {
 
 impl FilterBuilder<Head> {
     /// Sends the request; only status, headers and count come back.
+    ///
+    /// ```no_run
+    /// use supabase_postgrest::Count;
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let total = db.from("todos").select("*").count(Count::Exact).head().execute().await?.count;
+    /// # Ok(()) }
+    /// ```
     pub async fn execute(self) -> Result<PostgrestResponse<()>, Error> {
         self.send_typed().await
     }

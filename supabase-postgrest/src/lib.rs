@@ -110,5 +110,4 @@ pub use filter::FilterBuilder;
 pub use options::{Count, ExplainOptions, InsertOptions, Order, TextSearch, UpsertOptions};
 pub use response::PostgrestResponse;
 pub use retry::RetryPolicy;
-pub use transform::Reshape;
 pub use value::{ContainerValue, FilterValue, IsValue, Scalar};

@@ -26,6 +26,15 @@ pub struct PostgrestResponse<T> {
 
 impl<T> PostgrestResponse<T> {
     /// The parsed `Content-Range` header (rows returned and total), when present and valid.
+    ///
+    /// ```no_run
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let page = db.from("todos").select("*").range(20, 29).await?;
+    /// if let Some(range) = page.content_range() {
+    ///     println!("rows {:?} of {:?}", range.range, range.total);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn content_range(&self) -> Option<ContentRange> {
         self.headers
             .get("content-range")

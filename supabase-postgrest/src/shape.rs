@@ -171,3 +171,34 @@ fn multiple_rows(n: usize) -> Error {
     });
     ApiError::from_body(406, body.to_string().as_bytes()).into()
 }
+
+/// Shapes whose row type [`returns`](crate::FilterBuilder::returns) can change.
+pub trait Reshape: Shape {
+    /// The same shape with rows of type `T`.
+    type Reshaped<T>;
+}
+
+impl<U> Reshape for Rows<U>
+where
+    Rows<U>: Shape,
+{
+    type Reshaped<T> = Rows<T>;
+}
+impl<U> Reshape for Single<U>
+where
+    Single<U>: Shape,
+{
+    type Reshaped<T> = Single<T>;
+}
+impl<U> Reshape for MaybeSingle<U>
+where
+    MaybeSingle<U>: Shape,
+{
+    type Reshaped<T> = MaybeSingle<T>;
+}
+impl<U> Reshape for Json<U>
+where
+    Json<U>: Shape,
+{
+    type Reshaped<T> = Json<T>;
+}

@@ -7,7 +7,7 @@ use supabase_core::{Method, Request};
 
 use crate::encode::clean_select;
 use crate::request::{RpcMode, Target};
-use crate::shape::{Head, Json, MaybeSingle, Rows, Shape, Single, Text};
+use crate::shape::{Head, Json, MaybeSingle, Reshape, Shape, Single, Text};
 use crate::{Count, Error, ExplainOptions, FilterBuilder, Order};
 
 impl<S> FilterBuilder<S> {
@@ -214,12 +214,26 @@ impl<S> FilterBuilder<S> {
 
     /// Turns retries of this GET/HEAD request on or off (see
     /// [`RetryPolicy`](crate::RetryPolicy); on by default).
+    ///
+    /// ```no_run
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let fresh = db.from("stock").select("*").retry(false).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn retry(mut self, enabled: bool) -> Self {
         self.state.retry = Some(enabled);
         self
     }
 
-    /// Sets a time limit for this request (each attempt), replacing the client's.
+    /// Sets a time limit for this request (each attempt), replacing the client's. A request
+    /// that runs out of time fails with [`Error::is_timeout`] and is not retried.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let request = db.from("t").select("*").timeout(Duration::from_secs(2)).to_request().unwrap();
+    /// assert_eq!(request.timeout, Some(Duration::from_secs(2)));
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.state.timeout = Some(timeout);
         self
@@ -253,11 +267,26 @@ impl<S> FilterBuilder<S> {
     /// The request as it will be sent, without the headers the transport adds (`apikey`,
     /// `Authorization`, `X-Client-Info`, global headers). Fails like `execute` would on an
     /// invalid argument.
+    ///
+    /// ```
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let request = db.from("t").update(serde_json::json!({"a": 1})).eq("id", 1).to_request().unwrap();
+    /// assert_eq!(request.method, "PATCH");
+    /// assert_eq!(request.url.as_str(), "http://localhost:3000/t?id=eq.1");
+    /// assert_eq!(request.headers["content-type"], "application/json");
+    /// assert!(db.from("t").select("*").range(3, 1).to_request().is_err());
+    /// ```
     pub fn to_request(&self) -> Result<Request, Error> {
         Ok(self.state.build()?.request)
     }
 
     /// The decoded query pairs, in order, as they will be sent.
+    ///
+    /// ```
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let q = db.from("t").select("*").eq("name", "Ada Lovelace");
+    /// assert_eq!(q.query_pairs()[1], ("name".to_owned(), "eq.Ada Lovelace".to_owned()));
+    /// ```
     pub fn query_pairs(&self) -> Vec<(String, String)> {
         match self.state.build() {
             Ok(built) => built
@@ -270,7 +299,15 @@ impl<S> FilterBuilder<S> {
         }
     }
 
-    /// The encoded query string as it will be sent (empty when there is none).
+    /// The encoded query string as it will be sent (empty when there is none), encoded as
+    /// `URLSearchParams` encodes it (space as `+`, everything but `*-._` and alphanumerics
+    /// percent-encoded).
+    ///
+    /// ```
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let q = db.from("t").select("*").eq("name", "Ada Lovelace");
+    /// assert_eq!(q.query_string(), "select=*&name=eq.Ada+Lovelace");
+    /// ```
     pub fn query_string(&self) -> String {
         match self.state.build() {
             Ok(built) => built.request.url.query().unwrap_or_default().to_owned(),
@@ -281,7 +318,16 @@ impl<S> FilterBuilder<S> {
 
 impl<S: Shape> FilterBuilder<S> {
     /// Decodes rows as `T` instead (postgrest-js `returns<T>()`): `Rows<U>` becomes `Rows<T>`,
-    /// `Single<U>` becomes `Single<T>`, and so on.
+    /// `Single<U>` becomes `Single<T>`, and so on. `.await` then decodes into `T`.
+    ///
+    /// ```no_run
+    /// #[derive(serde::Deserialize)]
+    /// struct Todo { id: i64, title: String }
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let todos: Vec<Todo> = db.from("todos").select("id,title").returns::<Todo>().await?.data;
+    /// let first: Todo = db.from("todos").select("id,title").limit(1).single().returns::<Todo>().await?.data;
+    /// # Ok(()) }
+    /// ```
     pub fn returns<T>(self) -> FilterBuilder<S::Reshaped<T>>
     where
         S: Reshape,
@@ -307,6 +353,16 @@ impl<S: Shape> FilterBuilder<S> {
     /// Expects zero or one row: `None`, or `Some(row)`. Checked on the client, as postgrest-js
     /// does: the request is unchanged, and more than one row is the error `PGRST116` with
     /// status 406. A non-array answer (a scalar function) is passed through as `Some`.
+    /// Add `.limit(2)` if the table is big: every matching row is downloaded.
+    ///
+    /// ```no_run
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// match db.from("users").select("*").eq("email", "a@b.c").maybe_single().await?.data {
+    ///     Some(user) => println!("found {user}"),
+    ///     None => println!("no such user"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn maybe_single(self) -> FilterBuilder<MaybeSingle<S::Item>> {
         self.reshape()
     }
@@ -324,6 +380,12 @@ impl<S: Shape> FilterBuilder<S> {
 
     /// Returns the rows as a GeoJSON `FeatureCollection` (`Accept: application/geo+json`;
     /// needs PostGIS).
+    ///
+    /// ```
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let q = db.from("shops").select("*").geojson();
+    /// assert_eq!(q.to_request().unwrap().headers["accept"], "application/geo+json");
+    /// ```
     pub fn geojson(mut self) -> FilterBuilder<Json<serde_json::Value>> {
         self.state.set_accept("application/geo+json");
         self.reshape()
@@ -348,6 +410,16 @@ impl<S: Shape> FilterBuilder<S> {
     }
 
     /// [`explain`](Self::explain) with the plan as JSON (`plan+json`).
+    ///
+    /// ```
+    /// use supabase_postgrest::ExplainOptions;
+    /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
+    /// let q = db.from("t").select("*").single().explain_json(ExplainOptions::new().analyze().buffers());
+    /// assert_eq!(
+    ///     q.to_request().unwrap().headers["accept"],
+    ///     r#"application/vnd.pgrst.plan+json; for="application/vnd.pgrst.object+json"; options=analyze|buffers;"#
+    /// );
+    /// ```
     pub fn explain_json(
         mut self,
         options: ExplainOptions,
@@ -389,35 +461,4 @@ impl<S: Shape> FilterBuilder<S> {
         }
         self.reshape()
     }
-}
-
-/// Shapes whose row type [`returns`](FilterBuilder::returns) can change.
-pub trait Reshape: Shape {
-    /// The same shape with rows of type `T`.
-    type Reshaped<T>;
-}
-
-impl<U> Reshape for Rows<U>
-where
-    Rows<U>: Shape,
-{
-    type Reshaped<T> = Rows<T>;
-}
-impl<U> Reshape for Single<U>
-where
-    Single<U>: Shape,
-{
-    type Reshaped<T> = Single<T>;
-}
-impl<U> Reshape for MaybeSingle<U>
-where
-    MaybeSingle<U>: Shape,
-{
-    type Reshaped<T> = MaybeSingle<T>;
-}
-impl<U> Reshape for Json<U>
-where
-    Json<U>: Shape,
-{
-    type Reshaped<T> = Json<T>;
 }
