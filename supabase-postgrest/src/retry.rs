@@ -12,7 +12,8 @@ use supabase_core::{HeaderMap, StatusCode};
 /// carries `X-Retry-Count: <n>`. After the last retry the last answer is returned as usual.
 /// Unlike postgrest-js, a `Retry-After` longer than [`RetryPolicy::max_delay`] is capped.
 ///
-/// Waits use `tokio::time`, so tests with a paused clock do not sleep.
+/// Waits use `tokio::time`, so tests with a paused clock do not sleep; the runtime needs its
+/// time driver (`#[tokio::main]` and `Runtime::new` enable it), as reqwest's timeouts do.
 ///
 /// ```
 /// use std::time::Duration;

@@ -18,7 +18,7 @@ use crate::encode::{in_list, pg_array_literal};
 pub enum Scalar {
     /// Text: quoted and escaped when the surrounding grammar needs it.
     Text(String),
-    /// A literal written as is and never quoted (numbers, booleans).
+    /// A number or boolean, written as is (it never needs quoting).
     Literal(String),
     /// SQL `NULL` (`null` in `in` lists, `NULL` in array literals).
     Null,
