@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::redact::redact_secrets;
+
 /// How many bytes of an error body are kept.
 const SNIPPET_LIMIT: usize = 1024;
 
@@ -12,6 +14,10 @@ const SNIPPET_LIMIT: usize = 1024;
 /// The common body shapes are parsed: PostgREST `{code, message, details, hint}`, Auth
 /// `{code, error_code, msg}` and `{error, error_description}`. When the body is not JSON, the
 /// message is the status text and the raw text is kept in [`ApiError::body`] (bounded).
+///
+/// Secrets the server may have put in the body (JSON members such as `access_token` or
+/// `password`, JWTs, `Bearer` credentials, `sb_secret_` keys) are replaced by `[REDACTED]` in
+/// every field, so the error can be logged.
 ///
 /// ```
 /// use supabase_core::ApiError;
@@ -37,7 +43,8 @@ pub struct ApiError {
     pub details: Option<String>,
     /// A hint, when given.
     pub hint: Option<String>,
-    /// The beginning of the raw body (at most 1 KiB, cut on a character boundary).
+    /// The beginning of the raw body (at most 1 KiB, cut on a character boundary), with
+    /// secrets replaced by `[REDACTED]`.
     pub body: String,
 }
 
@@ -59,8 +66,8 @@ impl ApiError {
         let text = |key: &str| -> Option<String> {
             match obj.get(key) {
                 None | Some(Value::Null) => None,
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(other) => Some(other.to_string()),
+                Some(Value::String(s)) => Some(redact_secrets(s)),
+                Some(other) => Some(redact_secrets(&other.to_string())),
             }
         };
         let code = text("error_code").or_else(|| text("code")).or_else(|| {
@@ -99,17 +106,17 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// A bounded, lossy UTF-8 prefix of a body.
+/// A bounded, lossy UTF-8 prefix of a body, with secrets redacted.
 pub(crate) fn body_snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     if text.len() <= SNIPPET_LIMIT {
-        return text.into_owned();
+        return redact_secrets(&text);
     }
     let mut end = SNIPPET_LIMIT;
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let mut out = text.get(..end).unwrap_or_default().to_owned();
+    let mut out = redact_secrets(text.get(..end).unwrap_or_default());
     out.push('…');
     out
 }
@@ -167,5 +174,22 @@ mod tests {
         assert_eq!(e.status, 500);
         let e = ApiError::from_body(500, b"[1,2]");
         assert_eq!(e.code, None);
+    }
+
+    #[test]
+    fn secrets_in_error_bodies_are_redacted() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl";
+        let body = format!(
+            r#"{{"code":"x","message":"bad token {jwt}","details":{{"refresh_token":"r3fr3sh"}},"hint":"Bearer {jwt}"}}"#
+        );
+        let e = ApiError::from_body(400, body.as_bytes());
+        let all = format!("{e:?} {e}");
+        assert!(!all.contains(jwt), "{all}");
+        assert!(!all.contains("eyJzdWIiOiJ1In0"), "{all}");
+        assert!(!all.contains("r3fr3sh"), "{all}");
+        assert_eq!(e.message, "bad token [REDACTED]");
+        let cut = format!(r#"{{"access_token":"{}"#, "s".repeat(5000));
+        let e = ApiError::from_body(500, cut.as_bytes());
+        assert!(!e.body.contains("sss"), "{}", e.body);
     }
 }

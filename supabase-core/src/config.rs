@@ -30,6 +30,7 @@ pub struct Config {
     key: Secret,
     headers: HeaderMap,
     timeout: Option<Duration>,
+    max_response_bytes: Option<usize>,
     http_client: Option<reqwest::Client>,
 }
 
@@ -55,6 +56,7 @@ impl Config {
             key,
             headers: HeaderMap::new(),
             timeout: None,
+            max_response_bytes: None,
             http_client: None,
         })
     }
@@ -75,8 +77,18 @@ impl Config {
         self
     }
 
+    /// Sets the largest response body accepted (default 256 MiB); a larger answer fails with
+    /// [`Error::ResponseTooLarge`] without being read further.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     /// Uses this `reqwest::Client`, so its connection pool is shared with the rest of the
     /// application.
+    ///
+    /// Build it with [`redirect_policy`](crate::redirect_policy): reqwest's default policy
+    /// follows redirects to other hosts and would send them the project key in `apikey`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -114,13 +126,16 @@ impl Config {
 
     /// Builds the shared HTTP transport for this configuration.
     pub fn transport(&self) -> Result<Transport, Error> {
+        let defaults = TransportOptions::default();
         Transport::new(
             &self.key,
             TransportOptions {
                 headers: self.headers.clone(),
                 timeout: self.timeout,
                 http_client: self.http_client.clone(),
-                ..TransportOptions::default()
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(defaults.max_response_bytes),
             },
         )
     }
@@ -136,6 +151,7 @@ impl fmt::Debug for Config {
                 &self.headers.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
             )
             .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("http_client", &self.http_client.is_some())
             .finish()
     }

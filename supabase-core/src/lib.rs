@@ -41,10 +41,14 @@ mod client_info;
 mod clock;
 mod config;
 mod error;
+mod fn_provider;
 mod header;
 mod jwt;
+mod redact;
+mod redirect;
 mod secret;
 mod token;
+mod token_user;
 mod transport;
 
 pub use api_error::ApiError;
@@ -52,10 +56,13 @@ pub use client_info::{CLIENT_INFO, CLIENT_INFO_HEADER};
 pub use clock::{Clock, SystemClock};
 pub use config::{Config, validate_base_url};
 pub use error::{BoxError, Error, TransportErrorKind};
+pub use fn_provider::FnTokenProvider;
 pub use header::{header_name, header_value};
 pub use jwt::{JwtClaims, decode_jwt_claims};
+pub use redirect::redirect_policy;
 pub use secret::Secret;
 pub use token::{AccessToken, ProjectKeyProvider, StaticTokenProvider, TokenProvider};
+pub use token_user::{TokenUser, check_access_token};
 pub use transport::{Request, Response, Transport, TransportOptions};
 
 /// Re-exported so that implementors of [`TokenProvider`] use the same macro version.

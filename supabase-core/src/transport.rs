@@ -12,8 +12,11 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::api_error::body_snippet;
+use crate::redact::{REDACTED, redact_field_message, redact_secrets};
+use crate::redirect::{RedirectRefused, same_origin};
 use crate::{
-    ApiError, CLIENT_INFO, CLIENT_INFO_HEADER, Error, Secret, TokenProvider, header_value,
+    ApiError, CLIENT_INFO, CLIENT_INFO_HEADER, Error, Secret, TokenProvider, TransportErrorKind,
+    header_value, redirect_policy,
 };
 
 /// The default limit on the size of a response body: 256 MiB.
@@ -29,7 +32,8 @@ pub struct TransportOptions {
     pub headers: HeaderMap,
     /// Time limit of every request unless the request sets its own.
     pub timeout: Option<Duration>,
-    /// A caller-supplied client whose connection pool is used; a new one otherwise.
+    /// A caller-supplied client whose connection pool is used; a new one otherwise (built
+    /// with [`redirect_policy`]; build yours with it too, see there why).
     pub http_client: Option<reqwest::Client>,
     /// Answers with a larger body fail with [`Error::ResponseTooLarge`].
     pub max_response_bytes: usize,
@@ -84,7 +88,15 @@ struct Inner {
 
 impl Transport {
     /// A transport that sends `key` as `apikey`.
+    ///
+    /// Fails with [`Error::InvalidHeader`] when the key is empty or cannot be sent as a header.
     pub fn new(key: &Secret, options: TransportOptions) -> Result<Self, Error> {
+        if key.is_empty() {
+            return Err(Error::InvalidHeader {
+                name: "apikey".into(),
+                reason: "the project key is empty",
+            });
+        }
         let mut apikey = header_value("apikey", key.expose())?;
         apikey.set_sensitive(true);
         let mut key_bearer = header_value("authorization", &format!("Bearer {}", key.expose()))?;
@@ -101,9 +113,10 @@ impl Transport {
         let http = match options.http_client {
             Some(http) => http,
             None => reqwest::Client::builder()
+                .redirect(redirect_policy())
                 .build()
                 .map_err(|e| Error::Transport {
-                    kind: crate::TransportErrorKind::Other,
+                    kind: TransportErrorKind::Other,
                     source: Box::new(e),
                 })?,
         };
@@ -138,7 +151,9 @@ impl Transport {
     /// Sends a request and reads the whole answer.
     ///
     /// Returns the response whatever its status; use [`Response::error_for_status`] to turn
-    /// non-2xx answers into [`Error::Api`].
+    /// non-2xx answers into [`Error::Api`]. A redirect is followed only to the same origin
+    /// (see [`redirect_policy`]); an answer that came from another origin anyway (a
+    /// caller-supplied client with another policy) is an error, and its body is not read.
     pub async fn send(
         &self,
         request: Request,
@@ -161,6 +176,7 @@ impl Transport {
             };
             headers.insert(AUTHORIZATION, bearer);
         }
+        let origin = request.url.clone();
         let mut builder = inner
             .http
             .request(request.method, request.url)
@@ -172,6 +188,12 @@ impl Transport {
             builder = builder.body(body);
         }
         let mut response = builder.send().await.map_err(Error::from_reqwest)?;
+        if !same_origin(&origin, response.url()) {
+            return Err(Error::Transport {
+                kind: TransportErrorKind::Redirect,
+                source: Box::new(RedirectRefused::CrossOrigin),
+            });
+        }
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let limit = inner.max_response_bytes;
@@ -217,7 +239,10 @@ impl fmt::Debug for Transport {
 }
 
 /// A request for [`Transport::send`].
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the values of `Authorization`, `apikey`, cookies and sensitive headers as
+/// `[REDACTED]`, and the body as its length.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Request {
     /// The HTTP method.
@@ -264,7 +289,10 @@ impl Request {
 }
 
 /// A fully read answer.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the body as its length only (an Auth answer holds tokens) and redacts
+/// cookies and sensitive headers.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Response {
     /// The HTTP status.
@@ -312,20 +340,77 @@ impl Response {
     }
 }
 
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url.as_str())
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &self.body.as_ref().map(|b| BodyLen(b.len())))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &BodyLen(self.body.len()))
+            .finish()
+    }
+}
+
+/// Formats a header map with secret values replaced by `[REDACTED]`.
+struct RedactedHeaders<'a>(&'a HeaderMap);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = |name: &HeaderName, value: &HeaderValue| {
+            value.is_sensitive()
+                || matches!(
+                    name.as_str(),
+                    "authorization" | "apikey" | "cookie" | "set-cookie" | "proxy-authorization"
+                )
+        };
+        f.debug_map()
+            .entries(self.0.iter().map(|(name, value)| {
+                let shown = if secret(name, value) {
+                    REDACTED.to_owned()
+                } else {
+                    redact_secrets(&String::from_utf8_lossy(value.as_bytes()))
+                };
+                (name.as_str(), shown)
+            }))
+            .finish()
+    }
+}
+
+/// Formats a body as its length.
+struct BodyLen(usize);
+
+impl fmt::Debug for BodyLen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
+}
+
 /// Decodes JSON, naming the failing field path in the error.
 pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
+        let message = redact_field_message(&path, &e.into_inner().to_string());
         Error::Decode {
             path,
-            message: e.into_inner().to_string(),
+            message,
             body_snippet: body_snippet(body),
         }
     })?;
     de.end().map_err(|e| Error::Decode {
         path: ".".into(),
-        message: e.to_string(),
+        message: redact_secrets(&e.to_string()),
         body_snippet: body_snippet(body),
     })?;
     Ok(value)

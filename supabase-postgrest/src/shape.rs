@@ -71,7 +71,7 @@ pub struct Single<T>(PhantomData<fn() -> T>);
 pub struct MaybeSingle<T>(PhantomData<fn() -> T>);
 /// The whole body as `T` (any JSON: a scalar, an object, an array). An empty body decodes as
 /// JSON `null`, so use `Option<_>`, `()` or `serde_json::Value` when there may be none.
-pub struct Json<T>(PhantomData<fn() -> T>);
+pub struct Json<T = Value>(PhantomData<fn() -> T>);
 /// The body as text (`csv`, `explain`).
 pub struct Text(());
 /// No body: only status, headers and count (`head`).

@@ -1,23 +1,27 @@
-//! The client a user creates with [`create_client`].
+//! The client a user creates with [`create_client`] or [`Client::builder`].
 
 use std::fmt;
 use std::sync::Arc;
 
-use supabase_auth::{AuthClient, TokenUser, check_access_token};
-use supabase_core::{Config, StaticTokenProvider, TokenProvider};
+#[cfg(feature = "auth")]
+use supabase_auth::AuthClient;
+use supabase_core::{
+    Clock, Config, ProjectKeyProvider, Secret, StaticTokenProvider, TokenProvider, TokenUser,
+    check_access_token,
+};
+#[cfg(feature = "postgrest")]
 use supabase_postgrest::shape::Json;
+#[cfg(feature = "postgrest")]
 use supabase_postgrest::{FilterBuilder, PostgrestClient, QueryBuilder};
 
-use crate::Error;
-
-/// The default Postgres schema, as in supabase-js.
-const DEFAULT_SCHEMA: &str = "public";
+use crate::{ClientBuilder, Error};
 
 /// Creates a client for the project at `url` with the project key `key` (anon or
 /// publishable key for user-facing code, service-role or secret key for trusted servers).
 ///
-/// The equivalent of supabase-js `createClient(url, key)`. Fails with a typed error when the
-/// URL is not an absolute `http(s)` URL or the key cannot be sent as a header.
+/// The equivalent of supabase-js `createClient(url, key)`; [`Client::builder`] takes options.
+/// Fails with a typed error when the URL is not an absolute `http(s)` URL or the key cannot be
+/// sent as a header.
 ///
 /// ```
 /// let supabase = supabase::create_client("https://xyzcompany.supabase.co", "public-anon-key")?;
@@ -26,47 +30,113 @@ const DEFAULT_SCHEMA: &str = "public";
 /// # Ok::<(), supabase::Error>(())
 /// ```
 pub fn create_client(url: &str, key: &str) -> Result<Client, Error> {
-    Client::new(Config::new(url, key)?)
+    Client::builder(url, key).build()
 }
 
 /// A Supabase client: [`Client::from`] for the data API, [`Client::auth`] for Auth.
 ///
-/// Cloning is cheap and clones share one connection pool. A client value carries one bearer
-/// token source: the project key by default, or a user's access token after
-/// [`Client::set_auth`] / in a client made by [`Client::with_auth`].
+/// Cloning is cheap and clones share one connection pool. A client value has one bearer
+/// token source, resolved in this order: a [`Client::set_auth`] / [`Client::with_auth`]
+/// override, the `access_token` option, the Auth session, the project key.
 #[derive(Clone)]
 pub struct Client {
-    config: Arc<Config>,
+    shared: Arc<Shared>,
+    /// Where this value's bearer tokens come from (everything but the override).
+    tokens: Arc<dyn TokenProvider>,
+    #[cfg(feature = "postgrest")]
     postgrest: PostgrestClient,
-    auth: AuthClient,
+    #[cfg(feature = "auth")]
+    auth: Option<AuthClient>,
+}
+
+struct Shared {
+    config: Config,
+    clock: Arc<dyn Clock>,
 }
 
 impl Client {
-    /// A client for `config`.
+    /// Options for a client of the project at `url` with the project key `key`.
+    pub fn builder(url: &str, key: impl Into<Secret>) -> ClientBuilder {
+        ClientBuilder::new(url, key)
+    }
+
+    /// A client from the environment: `SUPABASE_URL`, and `SUPABASE_ANON_KEY` or
+    /// `SUPABASE_PUBLISHABLE_KEY` (in that order). Nothing is read implicitly elsewhere.
+    pub fn from_env() -> Result<Self, Error> {
+        let var = |name: &'static str| -> Option<String> {
+            std::env::var(name).ok().filter(|v| !v.is_empty())
+        };
+        let url = var("SUPABASE_URL").ok_or(Error::MissingEnv("SUPABASE_URL"))?;
+        let key = var("SUPABASE_ANON_KEY")
+            .or_else(|| var("SUPABASE_PUBLISHABLE_KEY"))
+            .ok_or(Error::MissingEnv("SUPABASE_ANON_KEY"))?;
+        create_client(&url, &key)
+    }
+
+    /// A client for `config` with default options.
     pub fn new(config: Config) -> Result<Self, Error> {
+        Self::assemble(
+            config,
+            crate::builder::DEFAULT_SCHEMA,
+            None,
+            Arc::new(supabase_core::SystemClock),
+        )
+    }
+
+    pub(crate) fn from_builder(builder: ClientBuilder) -> Result<Self, Error> {
+        let config = builder.config()?;
+        Self::assemble(config, &builder.schema, builder.access_token, builder.clock)
+    }
+
+    fn assemble(
+        config: Config,
+        schema: &str,
+        third_party: Option<Arc<dyn TokenProvider>>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, Error> {
         let transport = config.transport()?;
-        let postgrest = PostgrestClient::with_transport(
-            config.endpoint("rest/v1")?.as_str(),
-            transport.clone(),
-        )?
-        .schema(DEFAULT_SCHEMA);
-        let auth = AuthClient::with_transport(config.endpoint("auth/v1")?.as_str(), transport)?;
+        #[cfg(feature = "auth")]
+        let auth = match &third_party {
+            Some(_) => None,
+            None => Some(
+                AuthClient::with_transport(
+                    config.endpoint("auth/v1")?.as_str(),
+                    transport.clone(),
+                )?
+                .with_clock(Arc::clone(&clock)),
+            ),
+        };
+        // Third-party auth, else (later) the Auth session, else the project key.
+        let tokens: Arc<dyn TokenProvider> = match third_party {
+            Some(provider) => provider,
+            None => Arc::new(ProjectKeyProvider),
+        };
+        #[cfg(feature = "postgrest")]
+        let postgrest =
+            PostgrestClient::with_transport(config.endpoint("rest/v1")?.as_str(), transport)?
+                .schema(schema)
+                .with_token_provider(Arc::clone(&tokens));
+        #[cfg(not(feature = "postgrest"))]
+        let _ = transport;
         Ok(Self {
-            config: Arc::new(config),
+            shared: Arc::new(Shared { config, clock }),
+            tokens,
+            #[cfg(feature = "postgrest")]
             postgrest,
+            #[cfg(feature = "auth")]
             auth,
         })
     }
 
     /// Starts a query on a table or view (supabase-js `from`).
+    #[cfg(feature = "postgrest")]
     pub fn from(&self, table: &str) -> QueryBuilder {
         self.postgrest.from(table)
     }
 
     /// Calls a Postgres function (supabase-js `rpc`): `POST /rest/v1/rpc/<function>` with
     /// `args` (a struct or map; `()` for none) as the JSON body. Chain `.get()`, `.head()`,
-    /// `.count(…)`, filters and transforms as on a query; see
-    /// [`PostgrestClient::rpc`].
+    /// `.count(…)`, filters and transforms as on a query; see [`PostgrestClient::rpc`].
     ///
     /// ```no_run
     /// # async fn run(supabase: supabase::Client) -> Result<(), supabase::Error> {
@@ -77,39 +147,45 @@ impl Client {
     /// assert_eq!(sum.data, 3);
     /// # Ok(()) }
     /// ```
-    pub fn rpc(
-        &self,
-        function: &str,
-        args: impl serde::Serialize,
-    ) -> FilterBuilder<Json<serde_json::Value>> {
+    #[cfg(feature = "postgrest")]
+    pub fn rpc(&self, function: &str, args: impl serde::Serialize) -> FilterBuilder<Json> {
         self.postgrest.rpc(function, args)
     }
 
-    /// The data API on another Postgres schema (supabase-js `schema`): requests carry
-    /// `Accept-Profile`/`Content-Profile: <schema>`. This client is unchanged.
+    /// The PostgREST client for another Postgres schema (supabase-js `schema`); this client is
+    /// unchanged. Its requests carry `Accept-Profile`/`Content-Profile: <schema>`.
     ///
     /// ```
     /// # let supabase = supabase::create_client("https://xyzcompany.supabase.co", "anon-key").unwrap();
     /// let request = supabase.schema("private").from("secrets").select("id").to_request().unwrap();
     /// assert_eq!(request.headers["accept-profile"], "private");
     /// ```
+    #[cfg(feature = "postgrest")]
     pub fn schema(&self, schema: &str) -> PostgrestClient {
         self.postgrest.schema(schema)
     }
 
-    /// The Auth client.
-    pub fn auth(&self) -> &AuthClient {
-        &self.auth
-    }
-
     /// The PostgREST client.
+    #[cfg(feature = "postgrest")]
     pub fn postgrest(&self) -> &PostgrestClient {
         &self.postgrest
     }
 
+    /// The Auth client, or [`Error::AuthUnavailable`] when this client was built with the
+    /// `access_token` option (third-party auth), as supabase-js does.
+    #[cfg(feature = "auth")]
+    pub fn auth(&self) -> Result<&AuthClient, Error> {
+        self.auth.as_ref().ok_or(Error::AuthUnavailable)
+    }
+
     /// The configuration this client was built from.
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.shared.config
+    }
+
+    /// The provider of this client value's bearer tokens.
+    pub fn token_provider(&self) -> &Arc<dyn TokenProvider> {
+        &self.tokens
     }
 
     /// Makes every later request of **this client value** carry
@@ -120,6 +196,10 @@ impl Client {
     /// returned and the client is unchanged. It takes `&mut self`: clones made before keep
     /// their token, and a client shared between tasks (behind an `Arc`) cannot be switched to
     /// another user by mistake. On a server, prefer [`Client::with_auth`].
+    ///
+    /// The override is static: it is never refreshed and never stored as a session. Signing
+    /// in or refreshing the Auth session does not replace it, and signing out does not revoke
+    /// it (unlike supabase-js v1).
     ///
     /// ```
     /// # fn main() -> Result<(), supabase::Error> {
@@ -151,22 +231,32 @@ impl Client {
     }
 
     fn check(&self, access_token: &str) -> Result<(Arc<dyn TokenProvider>, TokenUser), Error> {
-        let (token, user) = check_access_token(access_token, self.auth.clock().as_ref())?;
+        let (token, user) = check_access_token(access_token, self.shared.clock.as_ref())?;
         Ok((Arc::new(StaticTokenProvider::new(token)), user))
     }
 
     fn install(&mut self, provider: Arc<dyn TokenProvider>) {
-        self.postgrest = self.postgrest.with_token_provider(Arc::clone(&provider));
-        self.auth = self.auth.with_token_provider(provider);
+        #[cfg(feature = "postgrest")]
+        {
+            self.postgrest = self.postgrest.with_token_provider(Arc::clone(&provider));
+        }
+        #[cfg(feature = "auth")]
+        if let Some(auth) = &self.auth {
+            self.auth = Some(auth.with_token_provider(Arc::clone(&provider)));
+        }
+        self.tokens = provider;
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("config", &self.config)
-            .field("postgrest", &self.postgrest)
-            .field("auth", &self.auth)
-            .finish()
+        let mut d = f.debug_struct("Client");
+        d.field("config", &self.shared.config)
+            .field("tokens", &self.tokens);
+        #[cfg(feature = "postgrest")]
+        d.field("postgrest", &self.postgrest);
+        #[cfg(feature = "auth")]
+        d.field("auth", &self.auth);
+        d.finish()
     }
 }

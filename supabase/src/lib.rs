@@ -1,11 +1,12 @@
 //! Supabase client for Rust: Auth and the PostgREST data API, safe on servers.
 //!
-//! [`create_client`] is the equivalent of supabase-js `createClient`. The headline feature is
-//! per-user clients on a server: [`Client::with_auth`] returns a client whose every request
-//! carries `Authorization: Bearer <user's JWT>` (and `apikey: <project key>`), so Postgres
-//! row-level security applies to that user. It costs a few reference-count bumps, shares the
-//! connection pool, and cannot leak into other clients: unlike supabase-js v1's `setAuth`,
-//! nothing shared is mutated.
+//! [`create_client`] is the equivalent of supabase-js `createClient`; [`Client::builder`]
+//! takes the options. The headline feature is per-user clients on a server:
+//! [`Client::with_auth`] returns a client whose every request carries
+//! `Authorization: Bearer <user's JWT>` (and `apikey: <project key>`), so Postgres row-level
+//! security applies to that user. It costs a token check and a few reference-count bumps,
+//! shares the connection pool, and cannot leak into other clients: unlike supabase-js v1's
+//! `setAuth`, nothing shared is mutated.
 //!
 //! ```no_run
 //! use serde::Deserialize;
@@ -23,6 +24,18 @@
 //! println!("{:?}", todos.data);
 //! # Ok(()) }
 //! ```
+//!
+//! ## Where the bearer token comes from
+//!
+//! For every request, in this order: a [`Client::set_auth`] / [`Client::with_auth`] override;
+//! the [`ClientBuilder::access_token`] provider (third-party auth); the Auth session; the
+//! project key. A global `Authorization` header set with [`ClientBuilder::header`] wins over
+//! all of them, as in supabase-js.
+//!
+//! ## Cargo features
+//!
+//! `auth` and `postgrest` (default on) select the service clients; `rustls` (default) or
+//! `native-tls` select the TLS stack of every crate.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(
@@ -35,23 +48,30 @@
     )
 )]
 
+mod builder;
 mod client;
 mod error;
 
+pub use builder::ClientBuilder;
 pub use client::{Client, create_client};
 pub use error::Error;
 
-/// The Auth client.
-pub use supabase_auth as auth;
 /// The shared foundation (`TokenProvider`, `Config`, `Secret`, …).
 pub use supabase_core as core;
+
+/// The Auth client.
+#[cfg(feature = "auth")]
+pub use supabase_auth as auth;
+
 /// The PostgREST client.
+#[cfg(feature = "postgrest")]
 pub use supabase_postgrest as postgrest;
 
-pub use supabase_auth::TokenUser;
-pub use supabase_core::{AccessToken, Config, Secret, TokenProvider};
+pub use supabase_core::{
+    AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, TokenUser,
+};
 
 /// The README's code blocks, compiled as doc tests so the quickstart stays true.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "auth", feature = "postgrest"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;

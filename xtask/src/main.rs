@@ -2,6 +2,7 @@
 //!
 //! - `test`: everything CI checks: formatting, clippy (`-D warnings`), every test (unit,
 //!   integration, doc tests), the examples, the docs and the feature combinations.
+//! - `fuzz`: runs each cargo-fuzz target for a bounded time (see the `fuzz` module).
 //!
 //! Each step prints the command it runs; the first failure stops the run with a non-zero
 //! exit code.
@@ -10,6 +11,8 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
+
+mod fuzz;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -21,6 +24,7 @@ fn main() -> ExitCode {
     };
     let result = match task {
         "test" => test(rest),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             print_help();
             Ok(())
@@ -42,6 +46,8 @@ fn print_help() {
     println!("tasks:");
     println!("  test   fmt check, clippy -D warnings, all tests incl. doc tests, examples, docs,");
     println!("         feature combinations (extra arguments go to `cargo test`)");
+    println!("  fuzz   [--seconds N] [TARGET...]: run each fuzz target N seconds (default 60),");
+    println!("         installing cargo-fuzz if missing; fails on a crash");
 }
 
 /// The checks CI runs.
@@ -111,6 +117,19 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
                 "--no-default-features",
                 "--features",
                 "native-tls",
+            ],
+        ));
+    }
+    for features in ["auth,rustls", "postgrest,rustls", "rustls"] {
+        out.push((
+            format!("supabase --features {features}"),
+            vec![
+                "check",
+                "-p",
+                "supabase",
+                "--no-default-features",
+                "--features",
+                features,
             ],
         ));
     }

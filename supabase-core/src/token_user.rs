@@ -1,0 +1,71 @@
+//! Checking a user's access token before using it, and the user it names.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AccessToken, Clock, Error, JwtClaims, decode_jwt_claims};
+
+/// The user an access token names, read from its claims (not verified: the server verifies
+/// the signature on every request).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TokenUser {
+    /// The user's id (the `sub` claim).
+    pub id: Option<String>,
+    /// The Postgres role (`authenticated`, `anon`, `service_role`).
+    pub role: Option<String>,
+    /// The email address, when the token carries one.
+    pub email: Option<String>,
+    /// The phone number, when the token carries one.
+    pub phone: Option<String>,
+    /// Expiry, in seconds since the Unix epoch.
+    pub expires_at: Option<u64>,
+    /// Whether the user signed in anonymously.
+    pub is_anonymous: Option<bool>,
+    /// Every claim of the token.
+    pub claims: JwtClaims,
+}
+
+impl From<JwtClaims> for TokenUser {
+    fn from(claims: JwtClaims) -> Self {
+        Self {
+            id: claims.sub.clone(),
+            role: claims.role.clone(),
+            email: claims.email.clone(),
+            phone: claims.phone.clone(),
+            expires_at: claims.exp,
+            is_anonymous: claims.is_anonymous,
+            claims,
+        }
+    }
+}
+
+/// Checks that `token` is a well-formed, unexpired JWT that can be sent as a header, and
+/// returns it ready to send with the user it names. Nothing is sent.
+///
+/// Errors: [`Error::MalformedJwt`] (wrong part count, bad base64url, claims not JSON, CR/LF,
+/// too long), [`Error::ExpiredJwt`] (its `exp` is not in the future of `clock`). A token
+/// without `exp` is accepted; the server decides.
+///
+/// ```
+/// use supabase_core::{check_access_token, SystemClock};
+///
+/// // claims {"sub":"u1","role":"authenticated","exp":4102444800}
+/// let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsInJvbGUiOiJhdXRoZW50aWNhdGVkIiwiZXhwIjo0MTAyNDQ0ODAwfQ.c2ln";
+/// let (token, user) = check_access_token(jwt, &SystemClock)?;
+/// assert_eq!(user.id.as_deref(), Some("u1"));
+/// assert_eq!(token.expose(), jwt);
+/// # Ok::<(), supabase_core::Error>(())
+/// ```
+pub fn check_access_token(
+    token: &str,
+    clock: &dyn Clock,
+) -> Result<(AccessToken, TokenUser), Error> {
+    let claims = decode_jwt_claims(token)?;
+    if let Some(exp) = claims.exp
+        && exp <= clock.unix_seconds()
+    {
+        return Err(Error::ExpiredJwt { expired_at: exp });
+    }
+    let access = AccessToken::new(token)?;
+    Ok((access, TokenUser::from(claims)))
+}

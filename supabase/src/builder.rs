@@ -1,0 +1,150 @@
+//! Options of [`Client`](crate::Client): the `createClient(url, key, options)` equivalent.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use supabase_core::{BoxError, Clock, Config, FnTokenProvider, Secret, SystemClock, TokenProvider};
+
+use crate::{Client, Error};
+
+/// The default Postgres schema, as in supabase-js.
+pub(crate) const DEFAULT_SCHEMA: &str = "public";
+
+/// Builds a [`Client`] with options.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// # fn main() -> Result<(), supabase::Error> {
+/// let supabase = supabase::Client::builder("https://xyzcompany.supabase.co", "public-anon-key")
+///     .schema("api")                          // db.schema
+///     .header("x-app", "demo")                // global.headers
+///     .timeout(Duration::from_secs(10))
+///     .http_client(supabase::core::reqwest::Client::new()) // share your app's pool
+///     .build()?;
+/// # let _ = supabase;
+/// # Ok(()) }
+/// ```
+#[must_use = "call build() to make the client"]
+pub struct ClientBuilder {
+    url: String,
+    key: Secret,
+    pub(crate) schema: String,
+    headers: Vec<(String, String)>,
+    timeout: Option<Duration>,
+    http_client: Option<supabase_core::reqwest::Client>,
+    pub(crate) access_token: Option<Arc<dyn TokenProvider>>,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(url: &str, key: impl Into<Secret>) -> Self {
+        Self {
+            url: url.to_owned(),
+            key: key.into(),
+            schema: DEFAULT_SCHEMA.to_owned(),
+            headers: Vec::new(),
+            timeout: None,
+            http_client: None,
+            access_token: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// The Postgres schema used by [`Client::from`] and `rpc` (default `public`): the
+    /// `db.schema` option.
+    pub fn schema(mut self, schema: &str) -> Self {
+        self.schema = schema.to_owned();
+        self
+    }
+
+    /// A header sent with every request (the `global.headers` option). A global
+    /// `Authorization` header wins over every token source; a global `X-Client-Info`
+    /// replaces the default one. Invalid names or values (CR/LF, …) fail in
+    /// [`ClientBuilder::build`].
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The time limit of every request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Uses this `reqwest::Client` (and so its connection pool).
+    pub fn http_client(mut self, client: supabase_core::reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Third-party auth (supabase-js's `accessToken` option): every request's bearer comes
+    /// from `provider`. The Auth client is then unavailable ([`Error::AuthUnavailable`]), since
+    /// users sign in with the third-party provider.
+    pub fn access_token(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.access_token = Some(provider);
+        self
+    }
+
+    /// [`ClientBuilder::access_token`] with an async closure.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), supabase::Error> {
+    /// let supabase = supabase::Client::builder("https://xyzcompany.supabase.co", "anon-key")
+    ///     .access_token_fn(|| async { Ok(Some("eyJ...from-your-idp".to_owned())) })
+    ///     .build()?;
+    /// assert!(supabase.auth().is_err()); // Auth belongs to the third-party provider
+    /// # Ok(()) }
+    /// ```
+    pub fn access_token_fn<F, Fut>(self, fetch: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<Option<String>, BoxError>> + Send + 'static,
+    {
+        self.access_token(Arc::new(FnTokenProvider::new(fetch)))
+    }
+
+    /// Uses `clock` for token expiry checks (tests).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The configuration these options describe.
+    pub(crate) fn config(&self) -> Result<Config, Error> {
+        let mut config = Config::new(&self.url, self.key.clone())?;
+        for (name, value) in &self.headers {
+            config = config.header(name, value)?;
+        }
+        if let Some(timeout) = self.timeout {
+            config = config.timeout(timeout);
+        }
+        if let Some(http) = &self.http_client {
+            config = config.http_client(http.clone());
+        }
+        Ok(config)
+    }
+
+    /// Checks the options and makes the client.
+    pub fn build(self) -> Result<Client, Error> {
+        Client::from_builder(self)
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("url", &self.url)
+            .field("key", &self.key)
+            .field("schema", &self.schema)
+            .field(
+                "headers",
+                &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("timeout", &self.timeout)
+            .field("access_token", &self.access_token.is_some())
+            .finish()
+    }
+}
