@@ -10,7 +10,9 @@ use supabase_core::{
     check_access_token,
 };
 #[cfg(feature = "postgrest")]
-use supabase_postgrest::{PostgrestClient, QueryBuilder};
+use supabase_postgrest::shape::Json;
+#[cfg(feature = "postgrest")]
+use supabase_postgrest::{FilterBuilder, PostgrestClient, QueryBuilder};
 
 use crate::{ClientBuilder, Error};
 
@@ -172,8 +174,32 @@ impl Client {
         self.postgrest.from(table)
     }
 
+    /// Calls a Postgres function (supabase-js `rpc`): `POST /rest/v1/rpc/<function>` with
+    /// `args` (a struct or map; `()` for none) as the JSON body. Chain `.get()`, `.head()`,
+    /// `.count(…)`, filters and transforms as on a query; see [`PostgrestClient::rpc`].
+    ///
+    /// ```no_run
+    /// # async fn run(supabase: supabase::Client) -> Result<(), supabase::Error> {
+    /// let sum = supabase
+    ///     .rpc("add", serde_json::json!({"a": 1, "b": 2}))
+    ///     .returns::<i64>()
+    ///     .await?;
+    /// assert_eq!(sum.data, 3);
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "postgrest")]
+    pub fn rpc(&self, function: &str, args: impl serde::Serialize) -> FilterBuilder<Json> {
+        self.postgrest.rpc(function, args)
+    }
+
     /// The PostgREST client for another Postgres schema (supabase-js `schema`); this client is
-    /// unchanged.
+    /// unchanged. Its requests carry `Accept-Profile`/`Content-Profile: <schema>`.
+    ///
+    /// ```
+    /// # let supabase = supabase::create_client("https://xyzcompany.supabase.co", "anon-key").unwrap();
+    /// let request = supabase.schema("private").from("secrets").select("id").to_request().unwrap();
+    /// assert_eq!(request.headers["accept-profile"], "private");
+    /// ```
     #[cfg(feature = "postgrest")]
     pub fn schema(&self, schema: &str) -> PostgrestClient {
         self.postgrest.schema(schema)

@@ -1,0 +1,240 @@
+//! Sending a request: retries, error answers, decoding, `execute` and `.await`.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use serde::de::DeserializeOwned;
+use supabase_core::{ApiError, HeaderName, HeaderValue, Method, Response, StatusCode};
+
+use crate::content_range::parse_content_range;
+use crate::request::Built;
+use crate::retry::is_retryable_status;
+use crate::shape::{Answer, Head, Json, MaybeSingle, Rows, Shape, Single, Text};
+use crate::{Error, FilterBuilder, PostgrestClient, PostgrestResponse};
+
+const X_RETRY_COUNT: HeaderName = HeaderName::from_static("x-retry-count");
+
+/// Sends a built request, retrying GET/HEAD requests as the client's retry policy says.
+pub(crate) async fn send(client: &PostgrestClient, built: &Built) -> Result<Response, Error> {
+    let policy = client.retry;
+    let max_retries = if built.retry { policy.max_retries() } else { 0 };
+    let mut attempt: u32 = 0;
+    loop {
+        let mut request = built.request.clone();
+        if attempt > 0 {
+            request
+                .headers
+                .insert(X_RETRY_COUNT, HeaderValue::from(attempt));
+        }
+        let result = client
+            .shared
+            .transport
+            .send(request, client.tokens.as_ref())
+            .await;
+        let again = attempt < max_retries
+            && match &result {
+                Ok(response) => is_retryable_status(response.status),
+                Err(e) => is_network_failure(e),
+            };
+        if !again {
+            let response = result?;
+            if response.status == StatusCode::UNAUTHORIZED {
+                client.tokens.invalidate().await;
+            }
+            return Ok(response);
+        }
+        let delay = policy.delay(attempt, result.as_ref().ok().map(|r| &r.headers));
+        tokio::time::sleep(delay).await;
+        attempt += 1;
+    }
+}
+
+/// A failure before any answer arrived (not a timeout, as in postgrest-js).
+fn is_network_failure(error: &supabase_core::Error) -> bool {
+    matches!(
+        error,
+        supabase_core::Error::Transport { kind, .. }
+            if !matches!(kind, supabase_core::TransportErrorKind::Redirect)
+    )
+}
+
+/// The typed error of a non-2xx answer. For bodiless answers (HEAD) the PostgREST code is
+/// recovered from `Proxy-Status: PostgREST; error=<code>` when the server sent it.
+pub(crate) fn api_error(response: &Response) -> Error {
+    let mut error = ApiError::from_body(response.status.as_u16(), &response.body);
+    if error.code.is_none() {
+        error.code = response
+            .headers
+            .get("proxy-status")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').find_map(|p| p.trim().strip_prefix("error=")))
+            .map(|code| code.trim().trim_matches('"').to_owned())
+            .filter(|code| !code.is_empty());
+    }
+    error.into()
+}
+
+/// Turns an answer into a typed response.
+pub(crate) fn finish<S: Shape>(
+    response: Response,
+    built: &Built,
+) -> Result<PostgrestResponse<S::Output>, Error> {
+    if !response.status.is_success() {
+        return Err(api_error(&response));
+    }
+    let count = if built.wants_count {
+        response
+            .headers
+            .get("content-range")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_content_range)
+            .and_then(|r| r.total)
+    } else {
+        None
+    };
+    let answer = Answer {
+        head: built.request.method == Method::HEAD,
+        response,
+    };
+    let data = S::decode(&answer)?;
+    let Answer { response, .. } = answer;
+    Ok(PostgrestResponse {
+        data,
+        count,
+        status: response.status,
+        headers: response.headers,
+    })
+}
+
+impl<S> FilterBuilder<S> {
+    /// Sends the request and returns the raw answer, whatever its status (after retries).
+    ///
+    /// Fails only when nothing could be sent or nothing came back (invalid argument, network
+    /// failure, timeout); use it for status, headers and bytes without decoding.
+    ///
+    /// ```no_run
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let raw = db.from("todos").select("*").execute_raw().await?;
+    /// println!("{} {:?} {} bytes", raw.status, raw.headers.get("content-range"), raw.body.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute_raw(self) -> Result<Response, Error> {
+        let built = self.state.build()?;
+        send(&self.state.client, &built).await
+    }
+}
+
+impl<S: Shape> FilterBuilder<S> {
+    /// Sends the request and decodes the answer as the builder's shape (what `.await` does).
+    async fn send_typed(self) -> Result<PostgrestResponse<S::Output>, Error> {
+        let built = self.state.build()?;
+        let response = send(&self.state.client, &built).await?;
+        finish::<S>(response, &built)
+    }
+}
+
+/// The future of an awaited builder.
+pub type ResponseFuture<T> =
+    Pin<Box<dyn Future<Output = Result<PostgrestResponse<T>, Error>> + Send + 'static>>;
+
+/// `.await` sends the request and decodes the answer as the builder's shape.
+impl<S: Shape + 'static> IntoFuture for FilterBuilder<S> {
+    type Output = Result<PostgrestResponse<S::Output>, Error>;
+    type IntoFuture = ResponseFuture<S::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send_typed())
+    }
+}
+
+impl<T> FilterBuilder<Rows<T>> {
+    /// Sends the request and decodes the rows as `Vec<U>` (use `serde_json::Value` for
+    /// untyped rows). A non-2xx answer is an error with the server's code, message, details
+    /// and hint; a mutation without [`select`](Self::select) gives an empty vector.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct Todo { id: i64 }
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let todos = db.from("todos").select("id").execute::<Todo>().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute<U: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> Result<PostgrestResponse<Vec<U>>, Error> {
+        self.reshape::<Rows<U>>().send_typed().await
+    }
+}
+
+impl<T> FilterBuilder<Single<T>> {
+    /// Sends the request and decodes the one row as `U`.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { id: i64 }
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let user = db.from("users").select("*").eq("id", 1).single().execute::<User>().await?.data;
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute<U: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> Result<PostgrestResponse<U>, Error> {
+        self.reshape::<Single<U>>().send_typed().await
+    }
+}
+
+impl<T> FilterBuilder<MaybeSingle<T>> {
+    /// Sends the request and decodes zero or one row as `Option<U>`.
+    ///
+    /// ```no_run
+    /// # #[derive(serde::Deserialize)] struct User { id: i64 }
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let maybe: Option<User> = db.from("users").select("*").eq("email", "a@b.c").maybe_single().execute().await?.data;
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute<U: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> Result<PostgrestResponse<Option<U>>, Error> {
+        self.reshape::<MaybeSingle<U>>().send_typed().await
+    }
+}
+
+impl<T> FilterBuilder<Json<T>> {
+    /// Sends the request and decodes the whole body as `U` (an empty body as JSON `null`).
+    ///
+    /// ```no_run
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let sum = db.rpc("add", serde_json::json!({"a": 1, "b": 2})).execute::<i64>().await?.data;
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute<U: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> Result<PostgrestResponse<U>, Error> {
+        self.reshape::<Json<U>>().send_typed().await
+    }
+}
+
+impl FilterBuilder<Text> {
+    /// Sends the request and returns the body as text.
+    ///
+    /// ```no_run
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let csv = db.from("todos").select("id,title").csv().execute().await?.data;
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute(self) -> Result<PostgrestResponse<String>, Error> {
+        self.send_typed().await
+    }
+}
+
+impl FilterBuilder<Head> {
+    /// Sends the request; only status, headers and count come back.
+    ///
+    /// ```no_run
+    /// use supabase_postgrest::Count;
+    /// # async fn run(db: supabase_postgrest::PostgrestClient) -> Result<(), supabase_postgrest::Error> {
+    /// let total = db.from("todos").select("*").count(Count::Exact).head().execute().await?.count;
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute(self) -> Result<PostgrestResponse<()>, Error> {
+        self.send_typed().await
+    }
+}
