@@ -165,9 +165,55 @@ const TRANSPORT: &[&str] = &[
     "sec-fetch-mode",
 ];
 
+/// Masks PKCE values as the recorder did (README "Normalization" 3), after checking that
+/// every `code_verifier` hashes (base64url of SHA-256) to a `code_challenge` sent earlier.
+/// Returns the masked requests and any PKCE problem found.
+pub fn normalize_pkce(actual: &[ActualRequest]) -> (Vec<ActualRequest>, Vec<String>) {
+    use base64::Engine;
+    use sha2::Digest;
+    let challenge_body = regex_lite::Regex::new(r#""code_challenge":"([^"]+)""#).expect("regex");
+    let verifier_body = regex_lite::Regex::new(r#""code_verifier":"([^"]+)""#).expect("regex");
+    let challenge_query = regex_lite::Regex::new(r"code_challenge=([^&]+)").expect("regex");
+    let mut challenges: Vec<String> = Vec::new();
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    for r in actual {
+        let mut r = r.clone();
+        if let Some(q) = &r.query {
+            for c in challenge_query.captures_iter(q) {
+                challenges.push(c[1].to_owned());
+            }
+            r.query = Some(
+                challenge_query
+                    .replace_all(q, "code_challenge=%3Ccode_challenge%3E")
+                    .into_owned(),
+            );
+        }
+        if let Some(body) = &r.body {
+            for c in challenge_body.captures_iter(body) {
+                challenges.push(c[1].to_owned());
+            }
+            for v in verifier_body.captures_iter(body) {
+                let hash = sha2::Sha256::digest(v[1].as_bytes());
+                let expected = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hash);
+                if !challenges.contains(&expected) {
+                    problems.push("a code_verifier does not match any earlier code_challenge".into());
+                }
+            }
+            let masked = challenge_body.replace_all(body, r#""code_challenge":"<code_challenge>""#);
+            let masked = verifier_body.replace_all(&masked, r#""code_verifier":"<code_verifier>""#);
+            r.body = Some(masked.into_owned());
+        }
+        out.push(r);
+    }
+    (out, problems)
+}
+
 /// Compares the requests a Rust client sent with a golden's.
 pub fn compare(golden: &[GoldenRequest], actual: &[ActualRequest]) -> Verdict {
-    let mut diffs = Vec::new();
+    let (actual, pkce_problems) = normalize_pkce(actual);
+    let actual = actual.as_slice();
+    let mut diffs = pkce_problems;
     let mut equivalences = Vec::new();
     if golden.len() != actual.len() {
         diffs.push(format!(
