@@ -31,10 +31,14 @@ pub fn clean_select(columns: &str) -> String {
         .collect()
 }
 
-/// Checks a table, column or function name: not empty, no control characters.
+/// Checks a table, column or function name: not empty, not `.` or `..` (which the URL would
+/// resolve as a path step, leaving `/rest/v1/`), no control characters.
 pub(crate) fn check_name(kind: &str, name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
         return Err(format!("{kind} name must not be empty"));
+    }
+    if name == "." || name == ".." {
+        return Err(format!("{kind} name must not be `.` or `..`"));
     }
     if name.chars().any(char::is_control) {
         return Err(format!(
@@ -229,5 +233,7 @@ mod tests {
         assert!(check_name("table", "todos").is_ok());
         assert!(check_name("table", " ").is_err());
         assert!(check_name("table", "a\nb").is_err());
+        assert!(check_name("table", "..").is_err());
+        assert!(check_name("function", ".").is_err());
     }
 }

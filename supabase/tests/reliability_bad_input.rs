@@ -469,7 +469,6 @@ async fn filter_values_cannot_add_query_parameters() {
 /// postgrest-js behaves the same (`new URL(url + '/' + relation)`). Un-ignore once relation
 /// names are confined to one path segment or rejected.
 #[tokio::test]
-#[ignore = "needs a supabase-postgrest fix: table names can leave /rest/v1/ (RELIABILITY.md)"]
 async fn table_names_cannot_leave_the_rest_endpoint() {
     let server = MockServer::start().await;
     Mock::given(any())
