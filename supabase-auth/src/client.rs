@@ -1,120 +1,414 @@
-//! The Auth client.
+//! The Auth client: construction, options, `set_auth` and where tokens come from.
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use supabase_core::{
-    Clock, Config, ProjectKeyProvider, Secret, StaticTokenProvider, SystemClock, TokenProvider,
-    Transport, TransportOptions, Url, validate_base_url,
+    AccessToken, Clock, Config, ProjectKeyProvider, Secret, StaticTokenProvider, SystemClock,
+    TokenProvider, Transport, TransportOptions, Url, validate_base_url,
 };
 
-use crate::{Error, TokenUser, check_access_token};
+use crate::http::Http;
+use crate::state::{Inner, Settings};
+use crate::{
+    AuthSubscription, Error, MemoryStore, Session, SessionStore, SessionTokenProvider, TokenUser,
+    check_access_token,
+};
+
+/// The default refresh margin: a session expiring within 90 s is refreshed before use
+/// (auth-js `EXPIRY_MARGIN_MS`).
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(90);
+
+/// How email links and OAuth redirects hand the session back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum FlowType {
+    /// Tokens in the redirect URL's fragment (auth-js default).
+    #[default]
+    Implicit,
+    /// A `?code=` in the redirect URL, exchanged with
+    /// [`AuthClient::exchange_code_for_session`]; the code verifier is kept in the
+    /// [`SessionStore`]. Use it for server-rendered apps and native apps.
+    Pkce,
+}
 
 /// A client for Supabase Auth (`https://<project>.supabase.co/auth/v1`).
 ///
-/// Cloning is cheap; clones share the connection pool. [`AuthClient::set_auth`] changes only
-/// the value it is called on.
+/// # Sessions and clones
+///
+/// Sign-in methods make a session current; it is kept in memory and in the
+/// [`SessionStore`] (memory by default, [`FileStore`](crate::FileStore) for CLIs), refreshed
+/// lazily before use, and cleared by [`AuthClient::sign_out`]. **Every clone of a client
+/// shares that session** (like one supabase-js client): a clone is the same logged-in client.
+/// For one client per user on a server, build separate clients (they can share the
+/// connection pool through [`Config::http_client`]) or use `set_auth` / the façade's
+/// `with_auth` with the user's access token.
+///
+/// # `set_auth`: a static override
+///
+/// [`AuthClient::set_auth`] (and [`AuthClient::with_token_provider`]) install a token that
+/// only this client value uses, for the user endpoints (`get_user`, `update_user`, MFA,
+/// identities, `reauthenticate`). It never touches the session:
+///
+/// - sign-in, `set_session` and refreshes change the session, never the override: the
+///   override stays in force on this value until [`AuthClient::clear_auth`] (supabase-js v1's
+///   refresh silently replaced its `setAuth` token);
+/// - [`AuthClient::sign_out`] ends only the session, with the session's own token; it never
+///   revokes an override token it did not issue (supabase-js v1 did), and the override stays;
+/// - [`AuthClient::session_token_provider`] never hands out the override.
+///
+/// # Requests
+///
+/// Every request carries `apikey`, `X-Client-Info`, `X-Supabase-Api-Version: 2024-01-01`, and
+/// `Content-Type: application/json;charset=UTF-8` unless it is a GET. Public endpoints send
+/// the project key as bearer (or your global `Authorization` header); user endpoints send the
+/// user's access token.
+///
+/// ```
+/// use supabase_auth::{AuthClient, FlowType, MemoryStore};
+/// use std::sync::Arc;
+///
+/// # fn main() -> Result<(), supabase_auth::Error> {
+/// let auth = AuthClient::new("https://xyzcompany.supabase.co/auth/v1", "public-anon-key")?
+///     .with_flow_type(FlowType::Pkce)
+///     .with_store(Arc::new(MemoryStore::new()));
+/// assert_eq!(auth.storage_key(), "sb-xyzcompany-auth-token");
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct AuthClient {
-    shared: Arc<Shared>,
-    tokens: Arc<dyn TokenProvider>,
+    pub(crate) inner: Arc<Inner>,
+    /// The `set_auth` / `with_token_provider` override; `ProjectKeyProvider` (no token)
+    /// when there is none.
+    pub(crate) tokens: Arc<dyn TokenProvider>,
 }
 
-struct Shared {
-    transport: Transport,
-    url: Url,
-    clock: Arc<dyn Clock>,
+/// Which token a user endpoint sends.
+pub(crate) enum UserToken {
+    /// The override installed by `set_auth` / `with_token_provider`.
+    Override(AccessToken),
+    /// The current session's access token (refreshed if needed).
+    Session(AccessToken),
+    /// No token, but a global `Authorization` header that the transport sends.
+    Global,
 }
 
 impl AuthClient {
     /// A client for the Auth endpoint at `url` (e.g. `https://x.supabase.co/auth/v1`),
     /// sending `key` as `apikey`.
+    ///
+    /// ```
+    /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "anon-key")?;
+    /// assert_eq!(auth.url().as_str(), "https://x.supabase.co/auth/v1");
+    /// # Ok::<(), supabase_auth::Error>(())
+    /// ```
     pub fn new(url: &str, key: impl Into<Secret>) -> Result<Self, Error> {
         let transport = Transport::new(&key.into(), TransportOptions::default())?;
         Self::with_transport(url, transport)
     }
 
     /// A client for the project described by `config` (endpoint `<project url>/auth/v1`).
+    ///
+    /// ```
+    /// let config = supabase_core::Config::new("https://x.supabase.co", "anon-key")?;
+    /// let auth = supabase_auth::AuthClient::from_config(&config)?;
+    /// assert_eq!(auth.url().as_str(), "https://x.supabase.co/auth/v1");
+    /// # Ok::<(), supabase_auth::Error>(())
+    /// ```
     pub fn from_config(config: &Config) -> Result<Self, Error> {
         let url = config.endpoint("auth/v1")?;
         Self::with_transport(url.as_str(), config.transport()?)
     }
 
     /// A client for the Auth endpoint at `url` over an existing transport.
+    ///
+    /// ```
+    /// use supabase_core::{Transport, TransportOptions};
+    /// let transport = Transport::new(&"anon-key".into(), TransportOptions::default())?;
+    /// let auth = supabase_auth::AuthClient::with_transport("http://localhost:54321/auth/v1", transport)?;
+    /// assert_eq!(auth.storage_key(), "sb-localhost-auth-token");
+    /// # Ok::<(), supabase_auth::Error>(())
+    /// ```
     pub fn with_transport(url: &str, transport: Transport) -> Result<Self, Error> {
         let mut url = validate_base_url(url)?;
         let path = url.path().trim_end_matches('/').to_owned();
         url.set_path(&path);
+        let storage_key = default_storage_key(&url);
         Ok(Self {
-            shared: Arc::new(Shared {
-                transport,
-                url,
+            inner: Arc::new(Inner::new(Settings {
+                http: Http {
+                    transport,
+                    base: url,
+                },
                 clock: Arc::new(SystemClock),
-            }),
+                store: Arc::new(MemoryStore::new()),
+                storage_key,
+                flow: FlowType::Implicit,
+                margin_secs: DEFAULT_REFRESH_MARGIN.as_secs(),
+                #[cfg(feature = "jwt-verify")]
+                jwt_secret: None,
+            })),
             tokens: Arc::new(ProjectKeyProvider),
         })
     }
 
-    /// Uses `clock` for expiry checks (tests inject a fixed clock).
-    #[must_use]
-    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+    pub(crate) fn rebuild(self, change: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = self.inner.settings.clone();
+        change(&mut settings);
         Self {
-            shared: Arc::new(Shared {
-                transport: self.shared.transport.clone(),
-                url: self.shared.url.clone(),
-                clock,
-            }),
+            inner: Arc::new(Inner::new(settings)),
             tokens: self.tokens,
         }
     }
 
-    /// Makes every later request of this client carry `Authorization: Bearer <access_token>`
-    /// and returns the user the token names. Nothing is sent.
+    /// Uses `clock` for every expiry decision (tests inject a fixed clock).
     ///
-    /// This is a static [`TokenProvider`] override: it is never refreshed, never stored as a
-    /// session, and it changes only this value (clones made before keep what they had).
-    /// Fails without changing anything when the token is malformed or expired.
+    /// Like every `with_*` option below, call it right after building the client: it starts
+    /// a new session state (the stored session is read again from the store).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supabase_core::SystemClock;
+    /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?
+    ///     .with_clock(Arc::new(SystemClock));
+    /// # let _ = auth;
+    /// # Ok::<(), supabase_auth::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        self.rebuild(|s| s.clock = clock)
+    }
+
+    /// Keeps the session and PKCE verifiers in `store` (default: [`MemoryStore`]).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supabase_auth::{AuthClient, FileStore};
+    /// let dir = std::env::temp_dir().join("my-cli-auth");
+    /// let auth = AuthClient::new("https://x.supabase.co/auth/v1", "k")?
+    ///     .with_store(Arc::new(FileStore::new(dir)));
+    /// # let _ = auth;
+    /// # Ok::<(), supabase_auth::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_store(self, store: Arc<dyn SessionStore>) -> Self {
+        self.rebuild(|s| s.store = store)
+    }
+
+    /// The key the session is stored under (default `sb-<first label of the host>-auth-token`,
+    /// as supabase-js); the PKCE verifier goes under `<key>-code-verifier`.
+    ///
+    /// ```
+    /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?
+    ///     .with_storage_key("my-app-session");
+    /// assert_eq!(auth.storage_key(), "my-app-session");
+    /// # Ok::<(), supabase_auth::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_storage_key(self, key: &str) -> Self {
+        let key = key.to_owned();
+        self.rebuild(|s| s.storage_key = key)
+    }
+
+    /// Selects the implicit (default) or PKCE flow for email links, OAuth and SSO.
+    ///
+    /// ```
+    /// use supabase_auth::{AuthClient, FlowType};
+    /// let auth = AuthClient::new("https://x.supabase.co/auth/v1", "k")?.with_flow_type(FlowType::Pkce);
+    /// assert_eq!(auth.flow_type(), FlowType::Pkce);
+    /// # Ok::<(), supabase_auth::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_flow_type(self, flow: FlowType) -> Self {
+        self.rebuild(|s| s.flow = flow)
+    }
+
+    /// Refreshes a session before use when it expires within `margin` (default 90 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?
+    ///     .with_refresh_margin(Duration::from_secs(300));
+    /// # let _ = auth;
+    /// # Ok::<(), supabase_auth::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_refresh_margin(self, margin: Duration) -> Self {
+        self.rebuild(|s| s.margin_secs = margin.as_secs())
+    }
+
+    /// Makes the user endpoints of **this client value** (`get_user`, `update_user`, MFA,
+    /// identities, `reauthenticate`) use `access_token`, and returns the user it names.
+    /// Nothing is sent.
+    ///
+    /// It is a static override: never refreshed, never stored, never made the session, never
+    /// revoked by `sign_out`, and not seen by [`AuthClient::session_token_provider`]. Sign-in,
+    /// refresh and sign-out leave it in place (see the type docs); [`AuthClient::clear_auth`]
+    /// removes it. Clones made before keep what they had. Fails without changing anything
+    /// when the token is malformed or expired.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), supabase_auth::Error> {
+    /// let mut auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "anon-key")?;
+    /// // claims {"sub":"u1","role":"authenticated","email":"a@example.com","exp":4102444800}
+    /// let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsInJvbGUiOiJhdXRoZW50aWNhdGVkIiwiZW1haWwiOiJhQGV4YW1wbGUuY29tIiwiZXhwIjo0MTAyNDQ0ODAwfQ.c2ln";
+    /// let user = auth.set_auth(jwt)?;
+    /// assert_eq!(user.id.as_deref(), Some("u1"));
+    /// assert!(auth.set_auth("not.a-jwt").is_err());
+    /// # Ok(()) }
+    /// ```
     pub fn set_auth(&mut self, access_token: &str) -> Result<TokenUser, Error> {
-        let (token, user) = check_access_token(access_token, self.shared.clock.as_ref())?;
+        let (token, user) = check_access_token(access_token, self.inner.settings.clock.as_ref())?;
         self.tokens = Arc::new(StaticTokenProvider::new(token));
         Ok(user)
     }
 
-    /// A client whose requests take their bearer from `tokens`; this one is unchanged.
+    /// Removes the `set_auth` / `with_token_provider` override of this client value; user
+    /// endpoints use the session again.
+    ///
+    /// ```
+    /// let mut auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?;
+    /// auth.clear_auth();
+    /// // No override: the provider yields no token, so the session is used.
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use supabase_core::TokenProvider;
+    /// assert!(auth.token_provider().access_token().await.unwrap().is_none());
+    /// # });
+    /// # Ok::<(), supabase_auth::Error>(())
+    /// ```
+    pub fn clear_auth(&mut self) {
+        self.tokens = Arc::new(ProjectKeyProvider);
+    }
+
+    /// A client (sharing this one's session and pool) whose user endpoints take their token
+    /// from `tokens` first, the session when it yields none; this one is unchanged.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supabase_core::StaticTokenProvider;
+    /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?;
+    /// let scoped = auth.with_token_provider(Arc::new(StaticTokenProvider::from_token("eyJ.a.b")?));
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use supabase_core::TokenProvider;
+    /// assert!(scoped.token_provider().access_token().await.unwrap().is_some());
+    /// assert!(auth.token_provider().access_token().await.unwrap().is_none());
+    /// # });
+    /// # Ok::<(), supabase_auth::Error>(())
+    /// ```
     #[must_use]
     pub fn with_token_provider(&self, tokens: Arc<dyn TokenProvider>) -> Self {
         Self {
-            shared: Arc::clone(&self.shared),
+            inner: Arc::clone(&self.inner),
             tokens,
         }
     }
 
-    /// The Auth endpoint URL.
-    pub fn url(&self) -> &Url {
-        &self.shared.url
-    }
-
-    /// The clock used for expiry checks.
-    pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.shared.clock
-    }
-
-    /// The token provider in use.
+    /// The override installed by `set_auth` / `with_token_provider`; without one, a
+    /// [`ProjectKeyProvider`] that yields no token (user endpoints then use the session).
     pub fn token_provider(&self) -> &Arc<dyn TokenProvider> {
         &self.tokens
     }
 
+    /// The session-backed provider for data clients: the current session's access token,
+    /// refreshed lazily (see [`SessionTokenProvider`]), or `None` when signed out.
+    ///
+    /// ```
+    /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?;
+    /// let provider: std::sync::Arc<dyn supabase_core::TokenProvider> = auth.session_token_provider();
+    /// # let _ = provider;
+    /// # Ok::<(), supabase_auth::Error>(())
+    /// ```
+    pub fn session_token_provider(&self) -> Arc<SessionTokenProvider> {
+        Arc::new(SessionTokenProvider::new(Arc::clone(&self.inner)))
+    }
+
+    /// Subscribes to auth state changes. The first event is
+    /// [`InitialSession`](crate::AuthChangeEvent::InitialSession) with the current session;
+    /// then every change, in order. Dropping the subscription unsubscribes.
+    ///
+    /// ```
+    /// use supabase_auth::AuthChangeEvent;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k").unwrap();
+    /// let mut events = auth.on_auth_state_change().await.unwrap();
+    /// let first = events.recv().await.unwrap();
+    /// assert_eq!(first.event, AuthChangeEvent::InitialSession);
+    /// assert!(first.session.is_none());
+    /// # });
+    /// ```
+    pub async fn on_auth_state_change(&self) -> Result<AuthSubscription, Error> {
+        let receiver = self.inner.subscribe();
+        let current = self.inner.current().await?;
+        Ok(AuthSubscription::new(current, receiver))
+    }
+
+    /// The Auth endpoint URL.
+    pub fn url(&self) -> &Url {
+        &self.inner.settings.http.base
+    }
+
+    /// The clock used for expiry checks.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.settings.clock
+    }
+
     /// The transport in use.
     pub fn transport(&self) -> &Transport {
-        &self.shared.transport
+        &self.inner.settings.http.transport
     }
+
+    /// The key the session is stored under.
+    pub fn storage_key(&self) -> &str {
+        &self.inner.settings.storage_key
+    }
+
+    /// The flow type of email links, OAuth and SSO.
+    pub fn flow_type(&self) -> FlowType {
+        self.inner.settings.flow
+    }
+
+    /// The token for a user endpoint: the override, else the session's (refreshed if
+    /// needed), else a global `Authorization` header, else [`Error::SessionMissing`].
+    pub(crate) async fn user_token(&self) -> Result<UserToken, Error> {
+        if let Some(token) = self.tokens.access_token().await? {
+            return Ok(UserToken::Override(token));
+        }
+        if let Some(session) = self.inner.fresh_session().await? {
+            return Ok(UserToken::Session(session_token(&session)?));
+        }
+        if self.transport().has_global_authorization() {
+            return Ok(UserToken::Global);
+        }
+        Err(Error::SessionMissing)
+    }
+}
+
+/// The access token of a session, ready to send.
+pub(crate) fn session_token(session: &Session) -> Result<AccessToken, Error> {
+    Ok(AccessToken::new(session.access_token.expose())?)
+}
+
+fn default_storage_key(url: &Url) -> String {
+    let label = url
+        .host_str()
+        .and_then(|h| h.split('.').next())
+        .filter(|l| !l.is_empty())
+        .unwrap_or("supabase");
+    let label: String = label
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    format!("sb-{label}-auth-token")
 }
 
 impl fmt::Debug for AuthClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthClient")
-            .field("url", &self.shared.url.as_str())
-            .field("tokens", &self.tokens)
+            .field("url", &self.inner.settings.http.base.as_str())
+            .field("storage_key", &self.inner.settings.storage_key)
+            .field("flow", &self.inner.settings.flow)
+            .field("override", &self.tokens)
             .finish()
     }
 }

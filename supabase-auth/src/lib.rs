@@ -1,21 +1,35 @@
-//! Supabase Auth (GoTrue) client.
+//! Supabase Auth (GoTrue) client with safe, automatic sessions.
 //!
-//! For now this crate holds the server-side half of Auth: [`AuthClient::set_auth`] and
-//! [`check_access_token`], which check a user's access token and install it as a static
-//! [`TokenProvider`](supabase_core::TokenProvider) override, so every later request of that
-//! client is made as that user.
+//! [`AuthClient`] covers what auth-js does: sign-up and every sign-in (password, OTP, magic
+//! link, anonymous, ID token, OAuth and SSO with the implicit or PKCE flow), sessions that
+//! refresh themselves, the user, MFA, identities; [`AdminClient`] the service-role admin API.
 //!
-//! ```
-//! use supabase_auth::AuthClient;
+//! - **Sessions**: sign-in makes a session current; it is kept in a [`SessionStore`]
+//!   ([`MemoryStore`] by default, [`FileStore`] for CLIs and desktop apps) and refreshed
+//!   lazily, once, however many requests need it ([`SessionTokenProvider`]), or in the
+//!   background ([`AuthClient::start_auto_refresh`]). Browser sign-ins finish with
+//!   [`AuthClient::get_session_from_url`] or [`AuthClient::exchange_code_for_session`].
+//! - **Events**: [`AuthClient::on_auth_state_change`] gives a subscription that can be
+//!   dropped.
+//! - **Errors**: one [`Error`]; server answers are [`AuthApiError`] with a typed
+//!   [`ErrorCode`].
+//! - **Verifying tokens** (feature `jwt-verify`): `AuthClient::get_claims` checks a JWT
+//!   locally (shared secret or the project's JWKS) or with the server.
+//! - **`set_auth`**: a static token override for this client value only; it never touches
+//!   the session (see [`AuthClient`]).
 //!
-//! # fn main() -> Result<(), supabase_auth::Error> {
-//! let mut auth = AuthClient::new("https://xyzcompany.supabase.co/auth/v1", "public-anon-key")?;
-//! // header {"alg":"HS256"}, claims {"sub":"u1","role":"authenticated","email":"a@example.com","exp":4102444800}
-//! let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsInJvbGUiOiJhdXRoZW50aWNhdGVkIiwiZW1haWwiOiJhQGV4YW1wbGUuY29tIiwiZXhwIjo0MTAyNDQ0ODAwfQ.c2ln";
-//! let user = auth.set_auth(jwt)?;
-//! assert_eq!(user.id.as_deref(), Some("u1"));
-//! assert_eq!(user.email.as_deref(), Some("a@example.com"));
-//! assert!(auth.set_auth("not.a-jwt").is_err());
+//! ```no_run
+//! use supabase_auth::{AuthClient, PasswordCredentials, SignOutScope};
+//!
+//! # async fn run() -> Result<(), supabase_auth::Error> {
+//! let auth = AuthClient::new("https://xyzcompany.supabase.co/auth/v1", "public-anon-key")?;
+//! let session = auth
+//!     .sign_in_with_password(PasswordCredentials::email("ada@example.com", "correct horse"))
+//!     .await?;
+//! println!("signed in as {}", session.user.id);
+//! let user = auth.get_user().await?; // verified by the server
+//! # let _ = user;
+//! auth.sign_out(SignOutScope::Local).await?;
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
@@ -30,10 +44,56 @@
     )
 )]
 
-mod access_token;
+mod admin;
+mod api_error;
+mod auto_refresh;
+#[cfg(feature = "jwt-verify")]
+mod claims;
 mod client;
 mod error;
+mod error_code;
+mod events;
+mod file_store;
+mod http;
+mod identities;
+mod mfa;
+mod params;
+mod pkce;
+mod redirect;
+mod session;
+mod session_api;
+mod sign_in;
+mod state;
+mod store;
+mod token_provider;
+mod user;
 
-pub use access_token::{TokenUser, check_access_token};
-pub use client::AuthClient;
+pub use admin::{
+    AdminClient, AdminUserAttributes, GenerateLinkParams, GeneratedLink, LinkProperties,
+    ListUsersParams, UserPage,
+};
+pub use api_error::{AuthApiError, WeakPasswordReason};
+pub use auto_refresh::{AUTO_REFRESH_TICK, AutoRefresh};
+#[cfg(feature = "jwt-verify")]
+pub use claims::{Verification, VerifiedClaims};
+pub use client::{AuthClient, DEFAULT_REFRESH_MARGIN, FlowType};
 pub use error::Error;
+pub use error_code::ErrorCode;
+pub use events::{AuthChangeEvent, AuthStateChange, AuthSubscription};
+pub use file_store::FileStore;
+pub use mfa::{
+    AssuranceLevel, AssuranceLevels, EnrollFactor, EnrolledFactor, FactorList, Mfa, MfaChallenge,
+    TotpEnrollment,
+};
+pub use params::{
+    Channel, EmailOtpType, IdTokenCredentials, MobileOtpType, OAuthOptions, OtpCredentials,
+    PasswordCredentials, RequestOptions, ResendParams, SignOutScope, SignUpCredentials, SsoParams,
+    UserAttributes, VerifyOtpParams,
+};
+pub use session::{Session, WeakPassword};
+pub use sign_in::{AuthResponse, OAuthRedirect, OtpSent, SignUpResponse, SsoRedirect};
+pub use store::{MemoryStore, SessionStore};
+/// Re-exported from `supabase_core`: checking a user's access token before using it.
+pub use supabase_core::{TokenUser, check_access_token};
+pub use token_provider::SessionTokenProvider;
+pub use user::{Factor, Identity, User};

@@ -36,6 +36,19 @@ pub struct ClientBuilder {
     http_client: Option<supabase_core::reqwest::Client>,
     pub(crate) access_token: Option<Arc<dyn TokenProvider>>,
     pub(crate) clock: Arc<dyn Clock>,
+    #[cfg(feature = "auth")]
+    pub(crate) auth: AuthOptions,
+}
+
+/// Options of the Auth client inside a [`Client`](crate::Client) (supabase-js `auth: {…}`).
+#[cfg(feature = "auth")]
+#[derive(Clone, Default)]
+pub(crate) struct AuthOptions {
+    pub(crate) auto_refresh: bool,
+    pub(crate) store: Option<Arc<dyn supabase_auth::SessionStore>>,
+    pub(crate) flow: Option<supabase_auth::FlowType>,
+    pub(crate) storage_key: Option<String>,
+    pub(crate) refresh_margin: Option<Duration>,
 }
 
 impl ClientBuilder {
@@ -49,6 +62,8 @@ impl ClientBuilder {
             http_client: None,
             access_token: None,
             clock: Arc::new(SystemClock),
+            #[cfg(feature = "auth")]
+            auth: AuthOptions::default(),
         }
     }
 
@@ -104,6 +119,46 @@ impl ClientBuilder {
         Fut: std::future::Future<Output = Result<Option<String>, BoxError>> + Send + 'static,
     {
         self.access_token(Arc::new(FnTokenProvider::new(fetch)))
+    }
+
+    /// Keeps the Auth session (and PKCE verifiers) in `store` (default: in memory). For CLIs
+    /// and desktop apps, `supabase::auth::FileStore` persists it in a 0600 file.
+    #[cfg(feature = "auth")]
+    pub fn session_store(mut self, store: Arc<dyn supabase_auth::SessionStore>) -> Self {
+        self.auth.store = Some(store);
+        self
+    }
+
+    /// The key the session is stored under (default `sb-<project ref>-auth-token`).
+    #[cfg(feature = "auth")]
+    pub fn storage_key(mut self, key: &str) -> Self {
+        self.auth.storage_key = Some(key.to_owned());
+        self
+    }
+
+    /// The Auth flow for email links, OAuth and SSO: implicit (default) or PKCE.
+    #[cfg(feature = "auth")]
+    pub fn flow_type(mut self, flow: supabase_auth::FlowType) -> Self {
+        self.auth.flow = Some(flow);
+        self
+    }
+
+    /// Refreshes the session before a request when it expires within `margin` (default 90 s).
+    #[cfg(feature = "auth")]
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.auth.refresh_margin = Some(margin);
+        self
+    }
+
+    /// Also refresh the session in the background (supabase-js `autoRefreshToken`), every
+    /// 30 s while any clone of the client lives. Off by default here: requests always refresh
+    /// an expiring session lazily before they are sent, so a background task is only needed
+    /// to keep a token fresh without making requests. When on, [`ClientBuilder::build`] must
+    /// run inside a tokio runtime.
+    #[cfg(feature = "auth")]
+    pub fn auto_refresh_token(mut self, on: bool) -> Self {
+        self.auth.auto_refresh = on;
+        self
     }
 
     /// Uses `clock` for token expiry checks (tests).

@@ -47,11 +47,17 @@ pub struct Client {
     postgrest: PostgrestClient,
     #[cfg(feature = "auth")]
     auth: Option<AuthClient>,
+    /// Whether a `set_auth` / `with_auth` override is installed.
+    user_scoped: bool,
 }
 
 struct Shared {
     config: Config,
+    transport: supabase_core::Transport,
     clock: Arc<dyn Clock>,
+    /// The background refresh, when asked for; it stops when the last clone is dropped.
+    #[cfg(feature = "auth")]
+    _auto_refresh: Option<supabase_auth::AutoRefresh>,
 }
 
 impl Client {
@@ -75,57 +81,91 @@ impl Client {
 
     /// A client for `config` with default options.
     pub fn new(config: Config) -> Result<Self, Error> {
-        Self::assemble(
-            config,
-            crate::builder::DEFAULT_SCHEMA,
-            None,
-            Arc::new(supabase_core::SystemClock),
-        )
+        let builder = ClientBuilder::new(config.url().as_str(), config.key().clone());
+        Self::assemble(config, builder)
     }
 
     pub(crate) fn from_builder(builder: ClientBuilder) -> Result<Self, Error> {
         let config = builder.config()?;
-        Self::assemble(config, &builder.schema, builder.access_token, builder.clock)
+        Self::assemble(config, builder)
     }
 
-    fn assemble(
-        config: Config,
-        schema: &str,
-        third_party: Option<Arc<dyn TokenProvider>>,
-        clock: Arc<dyn Clock>,
-    ) -> Result<Self, Error> {
+    fn assemble(config: Config, builder: ClientBuilder) -> Result<Self, Error> {
         let transport = config.transport()?;
+        let clock = builder.clock;
+        let third_party = builder.access_token;
         #[cfg(feature = "auth")]
-        let auth = match &third_party {
-            Some(_) => None,
-            None => Some(
-                AuthClient::with_transport(
-                    config.endpoint("auth/v1")?.as_str(),
-                    transport.clone(),
-                )?
-                .with_clock(Arc::clone(&clock)),
-            ),
+        let (auth, auto_refresh) = match &third_party {
+            Some(_) => (None, None),
+            None => {
+                let auth = Self::auth_client(&config, &transport, &clock, &builder.auth)?;
+                let auto_refresh = if builder.auth.auto_refresh {
+                    Some(auth.start_auto_refresh()?)
+                } else {
+                    None
+                };
+                (Some(auth), auto_refresh)
+            }
         };
-        // Third-party auth, else (later) the Auth session, else the project key.
+        // Without an override: third-party auth, else the Auth session (which yields no
+        // token when signed out, so the key is used), else the project key.
         let tokens: Arc<dyn TokenProvider> = match third_party {
             Some(provider) => provider,
+            #[cfg(feature = "auth")]
+            None => match &auth {
+                Some(auth) => auth.session_token_provider(),
+                None => Arc::new(ProjectKeyProvider),
+            },
+            #[cfg(not(feature = "auth"))]
             None => Arc::new(ProjectKeyProvider),
         };
         #[cfg(feature = "postgrest")]
-        let postgrest =
-            PostgrestClient::with_transport(config.endpoint("rest/v1")?.as_str(), transport)?
-                .schema(schema)
-                .with_token_provider(Arc::clone(&tokens));
-        #[cfg(not(feature = "postgrest"))]
-        let _ = transport;
+        let postgrest = PostgrestClient::with_transport(
+            config.endpoint("rest/v1")?.as_str(),
+            transport.clone(),
+        )?
+        .schema(&builder.schema)
+        .with_token_provider(Arc::clone(&tokens));
         Ok(Self {
-            shared: Arc::new(Shared { config, clock }),
+            shared: Arc::new(Shared {
+                config,
+                transport,
+                clock,
+                #[cfg(feature = "auth")]
+                _auto_refresh: auto_refresh,
+            }),
             tokens,
             #[cfg(feature = "postgrest")]
             postgrest,
             #[cfg(feature = "auth")]
             auth,
+            user_scoped: false,
         })
+    }
+
+    #[cfg(feature = "auth")]
+    fn auth_client(
+        config: &Config,
+        transport: &supabase_core::Transport,
+        clock: &Arc<dyn Clock>,
+        options: &crate::builder::AuthOptions,
+    ) -> Result<AuthClient, Error> {
+        let mut auth =
+            AuthClient::with_transport(config.endpoint("auth/v1")?.as_str(), transport.clone())?
+                .with_clock(Arc::clone(clock));
+        if let Some(store) = &options.store {
+            auth = auth.with_store(Arc::clone(store));
+        }
+        if let Some(key) = &options.storage_key {
+            auth = auth.with_storage_key(key);
+        }
+        if let Some(flow) = options.flow {
+            auth = auth.with_flow_type(flow);
+        }
+        if let Some(margin) = options.refresh_margin {
+            auth = auth.with_refresh_margin(margin);
+        }
+        Ok(auth)
     }
 
     /// Starts a query on a table or view (supabase-js `from`).
@@ -181,6 +221,12 @@ impl Client {
     /// The configuration this client was built from.
     pub fn config(&self) -> &Config {
         &self.shared.config
+    }
+
+    /// The HTTP transport (and so the connection pool) shared by every clone and scoped
+    /// client.
+    pub fn transport(&self) -> &supabase_core::Transport {
+        &self.shared.transport
     }
 
     /// The provider of this client value's bearer tokens.
@@ -245,6 +291,40 @@ impl Client {
             self.auth = Some(auth.with_token_provider(Arc::clone(&provider)));
         }
         self.tokens = provider;
+        self.user_scoped = true;
+    }
+
+    /// Whether this client value acts as a user (after [`Client::set_auth`] or made by
+    /// [`Client::with_auth`]). There is no way back: a user-scoped client never falls back to
+    /// the project key as its bearer.
+    pub fn is_user_scoped(&self) -> bool {
+        self.user_scoped
+    }
+
+    /// The Auth admin API (service role), sharing this client's connection pool.
+    ///
+    /// Only a client built explicitly with a service-role or secret key can make one
+    /// ([`supabase_auth::Error::AdminKeyRequired`] otherwise), and never a user-scoped client
+    /// ([`Error::UserScoped`]), so a per-request client cannot reach admin endpoints by
+    /// accident.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), supabase::Error> {
+    /// let anon = supabase::create_client("https://xyzcompany.supabase.co", "public-anon-key")?;
+    /// assert!(anon.admin().is_err()); // not a service-role key
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "auth")]
+    pub fn admin(&self) -> Result<supabase_auth::AdminClient, Error> {
+        if self.user_scoped {
+            return Err(Error::UserScoped);
+        }
+        let config = self
+            .shared
+            .config
+            .clone()
+            .http_client(self.shared.transport.http_client().clone());
+        Ok(supabase_auth::AdminClient::from_config(&config)?)
     }
 }
 
@@ -252,7 +332,8 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Client");
         d.field("config", &self.shared.config)
-            .field("tokens", &self.tokens);
+            .field("tokens", &self.tokens)
+            .field("user_scoped", &self.user_scoped);
         #[cfg(feature = "postgrest")]
         d.field("postgrest", &self.postgrest);
         #[cfg(feature = "auth")]

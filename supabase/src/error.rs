@@ -24,6 +24,10 @@ pub enum Error {
          use that provider's SDK to sign users in and out"
     )]
     AuthUnavailable,
+    /// The operation needs the client's own key, but this client value is scoped to a user
+    /// (by `set_auth` / `with_auth`).
+    #[error("this client is scoped to a user; build a separate client for service-role work")]
+    UserScoped,
     /// A required environment variable is missing or empty (see [`crate::Client::from_env`]).
     #[error("environment variable {0} is not set")]
     MissingEnv(&'static str),
@@ -32,7 +36,21 @@ pub enum Error {
 impl Error {
     /// The server's error answer, when there was one (status, code, message, details, hint).
     pub fn as_api(&self) -> Option<&ApiError> {
-        self.as_core().and_then(supabase_core::Error::as_api)
+        match self {
+            #[cfg(feature = "auth")]
+            Error::Auth(e) => e.as_api(),
+            _ => self.as_core().and_then(supabase_core::Error::as_api),
+        }
+    }
+
+    /// The Auth server's error answer, when there was one (status, `error_code`, message,
+    /// weak-password reasons).
+    #[cfg(feature = "auth")]
+    pub fn as_auth_api(&self) -> Option<&supabase_auth::AuthApiError> {
+        match self {
+            Error::Auth(e) => e.api(),
+            _ => None,
+        }
     }
 
     /// The underlying foundation error, whichever crate reported it.

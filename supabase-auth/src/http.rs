@@ -1,0 +1,157 @@
+//! Building and sending Auth requests the way auth-js does.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use supabase_core::{
+    AccessToken, HeaderValue, Method, ProjectKeyProvider, Request, Response, Transport, Url,
+};
+
+use crate::{AuthApiError, Error};
+
+/// The header that selects the error format of the Auth server.
+pub(crate) const API_VERSION_HEADER: &str = "x-supabase-api-version";
+/// The API version every request asks for.
+pub(crate) const API_VERSION: &str = "2024-01-01";
+/// The content type auth-js sends on every non-GET request.
+const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
+
+/// Whose bearer token goes out.
+#[derive(Clone, Copy)]
+pub(crate) enum Bearer<'a> {
+    /// The project key (or a global `Authorization` header), as for public endpoints.
+    Key,
+    /// This token, overriding any global `Authorization` header (user endpoints, admin).
+    Token(&'a AccessToken),
+}
+
+/// The transport plus the Auth endpoint URL.
+#[derive(Clone)]
+pub(crate) struct Http {
+    pub transport: Transport,
+    pub base: Url,
+}
+
+impl Http {
+    /// `<base>/<segments…>?<query>`; each segment is percent-encoded, the query is
+    /// form-urlencoded like `URLSearchParams` (space → `+`).
+    pub fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Result<Url, Error> {
+        let mut url = self.base.clone();
+        {
+            let mut path = url
+                .path_segments_mut()
+                .map_err(|()| Error::invalid_input("the Auth URL cannot have a path"))?;
+            path.pop_if_empty();
+            path.extend(segments);
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(url)
+    }
+
+    /// Sends a request and returns the 2xx answer, or [`Error::Api`].
+    pub async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+        bearer: Bearer<'_>,
+    ) -> Result<Response, Error> {
+        let is_get = method == Method::GET;
+        let mut request = Request::new(method, url).header(
+            API_VERSION_HEADER.parse().map_err(|_| bad_header())?,
+            HeaderValue::from_static(API_VERSION),
+        );
+        if !is_get {
+            request = request.header(
+                supabase_core::HeaderName::from_static("content-type"),
+                HeaderValue::from_static(JSON_CONTENT_TYPE),
+            );
+        }
+        if let Bearer::Token(token) = bearer {
+            request = request.header(
+                supabase_core::HeaderName::from_static("authorization"),
+                token.bearer_header().clone(),
+            );
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = self.transport.send(request, &ProjectKeyProvider).await?;
+        if response.status.is_success() {
+            Ok(response)
+        } else {
+            Err(AuthApiError::from_parts(
+                response.status.as_u16(),
+                &response.headers,
+                &response.body,
+            )
+            .into())
+        }
+    }
+
+    /// Sends `body` as JSON.
+    pub async fn send_json<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        url: Url,
+        body: &B,
+        bearer: Bearer<'_>,
+    ) -> Result<Response, Error> {
+        let body = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid_input(format!("cannot encode the request body: {e}")))?;
+        self.send(method, url, Some(body), bearer).await
+    }
+}
+
+/// Decodes a JSON answer; errors never echo bodies that may hold tokens.
+pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
+    serde_json::from_slice(&response.body)
+        .map_err(|e| crate::session::decode_error(&response.body, &e))
+}
+
+fn bad_header() -> Error {
+    Error::invalid_input("invalid header name")
+}
+
+/// `encodeURIComponent`: everything but `A–Z a–z 0–9 - _ . ! ~ * ' ( )` is percent-encoded.
+pub(crate) fn encode_uri_component(value: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'!')
+        .remove(b'~')
+        .remove(b'*')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')');
+    percent_encoding::utf8_percent_encode(value, SET).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_encode_segments_and_query_like_url_search_params() {
+        let http = Http {
+            transport: Transport::new(&"k".into(), Default::default()).unwrap(),
+            base: Url::parse("http://h/auth/v1").unwrap(),
+        };
+        let url = http
+            .url(
+                &["admin", "users", "a/b c"],
+                &[("redirect_to", "https://e.com/x?y=1&z=a b")],
+            )
+            .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://h/auth/v1/admin/users/a%2Fb%20c?redirect_to=https%3A%2F%2Fe.com%2Fx%3Fy%3D1%26z%3Da+b"
+        );
+        assert_eq!(
+            encode_uri_component("repo gist/ü*"),
+            "repo%20gist%2F%C3%BC*"
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! Linked identities: list, link an OAuth identity, unlink.
+
+use serde_json::Value;
+use supabase_core::Method;
+
+use crate::params::check_not_empty;
+use crate::{AuthClient, Error, Identity, OAuthOptions, OAuthRedirect};
+
+impl AuthClient {
+    /// The identities linked to the signed-in user (from `GET /user`).
+    ///
+    /// ```no_run
+    /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
+    /// for identity in auth.get_user_identities().await? {
+    ///     println!("{} ({})", identity.provider, identity.identity_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_user_identities(&self) -> Result<Vec<Identity>, Error> {
+        Ok(self.get_user().await?.identities.unwrap_or_default())
+    }
+
+    /// Starts linking an OAuth identity to the signed-in user
+    /// (`GET /user/identities/authorize?…&skip_http_redirect=true`); returns the provider URL
+    /// to open in a browser. Needs manual linking to be enabled on the project.
+    ///
+    /// ```no_run
+    /// use supabase_auth::OAuthOptions;
+    /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
+    /// let redirect = auth.link_identity("github", OAuthOptions::new()).await?;
+    /// println!("open {}", redirect.url);
+    /// # Ok(()) }
+    /// ```
+    pub async fn link_identity(
+        &self,
+        provider: &str,
+        options: OAuthOptions,
+    ) -> Result<OAuthRedirect, Error> {
+        let (url, pkce) = self
+            .authorize_url(
+                &["user", "identities", "authorize"],
+                provider,
+                &options,
+                true,
+            )
+            .await?;
+        let result = self.user_request(Method::GET, url, None).await;
+        let (response, _) = match result {
+            Ok(ok) => ok,
+            Err(e) => {
+                if pkce.verifier.is_some() {
+                    self.inner.drop_verifier().await;
+                }
+                return Err(e);
+            }
+        };
+        let value: Value = crate::session_api::decode_body(&response)?;
+        let url = value
+            .get("url")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::invalid_input("the server answered without a url"))?;
+        let url = url
+            .parse()
+            .map_err(|e| Error::invalid_input(format!("the server answered a bad url: {e}")))?;
+        Ok(OAuthRedirect {
+            provider: provider.to_owned(),
+            url,
+            code_verifier: pkce.verifier.map(supabase_core::Secret::new),
+        })
+    }
+
+    /// Unlinks an identity from the signed-in user (`DELETE /user/identities/{identity_id}`).
+    /// The server refuses to remove the last identity (`single_identity_not_deletable`).
+    ///
+    /// ```no_run
+    /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
+    /// let identities = auth.get_user_identities().await?;
+    /// if let Some(github) = identities.iter().find(|i| i.provider == "github") {
+    ///     auth.unlink_identity(&github.identity_id).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn unlink_identity(&self, identity_id: &str) -> Result<(), Error> {
+        check_not_empty("the identity id", identity_id)?;
+        let url = self
+            .inner
+            .http()
+            .url(&["user", "identities", identity_id], &[])?;
+        self.user_request(Method::DELETE, url, None).await?;
+        Ok(())
+    }
+}
