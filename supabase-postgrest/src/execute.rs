@@ -49,12 +49,17 @@ pub(crate) async fn send(client: &PostgrestClient, built: &Built) -> Result<Resp
     }
 }
 
-/// A failure before any answer arrived (not a timeout, as in postgrest-js).
+/// A failure before any answer arrived: what makes `fetch` reject in postgrest-js. Not a
+/// timeout (an abort there), not a body cut short after the headers (read after `fetch`
+/// resolved, so never retried there), not a redirect problem.
 fn is_network_failure(error: &supabase_core::Error) -> bool {
     matches!(
         error,
-        supabase_core::Error::Transport { kind, .. }
-            if !matches!(kind, supabase_core::TransportErrorKind::Redirect)
+        supabase_core::Error::Transport {
+            kind: supabase_core::TransportErrorKind::Connect
+                | supabase_core::TransportErrorKind::Other,
+            ..
+        }
     )
 }
 
@@ -94,6 +99,7 @@ pub(crate) fn finish<S: Shape>(
     };
     let answer = Answer {
         head: built.request.method == Method::HEAD,
+        get: built.request.method == Method::GET,
         response,
     };
     let data = S::decode(&answer)?;

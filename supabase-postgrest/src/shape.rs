@@ -37,6 +37,8 @@ mod sealed {
     pub struct Answer {
         pub(crate) response: Response,
         pub(crate) head: bool,
+        /// The request was a GET (a read, which always has a body).
+        pub(crate) get: bool,
     }
 
     impl Answer {
@@ -60,8 +62,9 @@ mod sealed {
     }
 }
 
-/// Rows: `Vec<T>`. An answer without a body (HEAD, or a mutation without `select`) gives an
-/// empty vector.
+/// Rows: `Vec<T>`. An answer without a body to a HEAD request or a mutation (no `select`)
+/// gives an empty vector; an empty body to a GET, which PostgREST never sends, is a decode
+/// error.
 pub struct Rows<T>(PhantomData<fn() -> T>);
 /// Exactly one row, `T` (`Accept: application/vnd.pgrst.object+json`; the server answers 406
 /// `PGRST116` otherwise).
@@ -88,10 +91,10 @@ impl<T: DeserializeOwned + Send + 'static> Shape for Rows<T> {
     type Item = T;
     type Output = Vec<T>;
     fn decode(answer: &Answer) -> Result<Vec<T>, Error> {
-        if answer.is_empty() {
+        if answer.is_empty() && !answer.get {
             return Ok(Vec::new());
         }
-        answer.json()
+        Ok(answer.response.json()?)
     }
 }
 

@@ -155,10 +155,11 @@ async fn mutations_and_switched_off_retries_are_sent_once() {
 
 #[tokio::test(start_paused = true)]
 async fn network_failures_of_reads_are_retried() {
-    // A port nobody listens on: bind, note the port, close.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let uri = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    // A port bound but not listening refuses connections, and stays reserved for the whole
+    // test (a closed listener's port could go to a parallel test's server).
+    let reserved = tokio::net::TcpSocket::new_v4().unwrap();
+    reserved.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let uri = format!("http://{}", reserved.local_addr().unwrap());
     let db = client(&uri).with_retry(RetryPolicy::default().with_max_retries(2));
 
     let started = Instant::now();
@@ -203,4 +204,33 @@ async fn a_request_timeout_is_a_typed_error_and_not_retried() {
     );
     // (The paused clock may fire the timeout before the request reaches the server.)
     assert!(server.received_requests().await.unwrap().len() <= 1);
+}
+
+/// A body cut short after the headers is not retried: postgrest-js reads the body after
+/// `fetch` resolved, outside its retry loop.
+#[tokio::test(start_paused = true)]
+async fn a_body_cut_short_is_not_retried() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&connections);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let mut head = [0u8; 4096];
+            let _ = socket.read(&mut head).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n[{\"id\":1")
+                .await;
+        }
+    });
+    let started = Instant::now();
+    let err = client(&uri).from("t").select("*").await.unwrap_err();
+    assert!(err.is_network(), "{err:?}");
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
+    assert!(started.elapsed() < Duration::from_secs(1));
 }
