@@ -197,7 +197,8 @@ pub fn normalize_pkce(actual: &[ActualRequest]) -> (Vec<ActualRequest>, Vec<Stri
                 let hash = sha2::Sha256::digest(v[1].as_bytes());
                 let expected = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hash);
                 if !challenges.contains(&expected) {
-                    problems.push("a code_verifier does not match any earlier code_challenge".into());
+                    problems
+                        .push("a code_verifier does not match any earlier code_challenge".into());
                 }
             }
             let masked = challenge_body.replace_all(body, r#""code_challenge":"<code_challenge>""#);
