@@ -149,12 +149,18 @@ async fn ten_thousand_scoped_clients_never_mix_tokens() {
             }));
         }
     }
-    let mut failures = Vec::new();
-    for task in tasks {
-        if let Err(why) = task.await.unwrap() {
-            failures.push(why);
+    // A guard against a hang (it normally takes 10-30 s in a debug build): fail, don't stall CI.
+    let failures = tokio::time::timeout(std::time::Duration::from_secs(600), async {
+        let mut failures = Vec::new();
+        for task in tasks {
+            if let Err(why) = task.await.unwrap() {
+                failures.push(why);
+            }
         }
-    }
+        failures
+    })
+    .await
+    .expect("10,000 requests did not finish within 10 minutes");
     let elapsed = started.elapsed();
 
     let anon_requests = USERS / ANON_EVERY;
