@@ -2,6 +2,8 @@
 //!
 //! - `test`: everything CI checks: formatting, clippy (`-D warnings`), every test (unit,
 //!   integration, doc tests), the examples, the docs and the feature combinations.
+//! - `bench [--quick]`: the benchmarks of `supabase-bench` (never part of `test`), and the
+//!   report `BENCHMARKS.md` made from that run.
 //!
 //! Each step prints the command it runs; the first failure stops the run with a non-zero
 //! exit code.
@@ -10,6 +12,8 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
+
+mod bench;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -21,6 +25,7 @@ fn main() -> ExitCode {
     };
     let result = match task {
         "test" => test(rest),
+        "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             print_help();
             Ok(())
@@ -42,6 +47,8 @@ fn print_help() {
     println!("tasks:");
     println!("  test   fmt check, clippy -D warnings, all tests incl. doc tests, examples, docs,");
     println!("         feature combinations (extra arguments go to `cargo test`)");
+    println!("  bench  run the benchmarks against an in-process server and write BENCHMARKS.md");
+    println!("         (`--quick`: a short smoke run whose figures are only indicative)");
 }
 
 /// The checks CI runs.
