@@ -19,7 +19,8 @@ use supabase_bench::fixtures::{
     ANON_KEY, FILTERS, REFRESHED_JWT, SELECT, SELECT_ROWS, TABLE, Todo, USER_JWT,
 };
 use supabase_bench::{
-    Baseline, CachingProvider, Facts, Recorded, Server, Settings, client_runtime, raise_fd_limit,
+    Baseline, CachingProvider, Facts, Protocol, Recorded, Server, Settings, client_runtime,
+    raise_fd_limit,
 };
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
@@ -31,7 +32,7 @@ const PER_TASK: usize = 16;
 const CONCURRENT: usize = 1_000;
 /// Scoped clients created in the connection check of case 3.
 const SCOPED_CLIENTS: usize = 1_000;
-/// Sequential requests that warm up a pool before its connections are counted.
+/// Sequential requests that warm up an HTTP/1.1 pool before its connections are counted.
 const WARM_UP_REQUESTS: usize = 1_000;
 
 struct Setup {
@@ -203,55 +204,74 @@ fn check_same_request(s: &Setup, facts: &mut Facts) {
     facts.set("request.postgrest_rs_headers", names(&postgrest_rs));
 }
 
-/// Case 3: clients made with `with_auth` share the parent's connection pool: across
-/// [`SCOPED_CLIENTS`] of them, each sending one request, the server accepts no new
-/// connection. A second `create_client` makes it accept one (so the counter does see a new
-/// pool).
+/// Case 3: clients made with `with_auth` share the parent's connection pool.
 ///
-/// The parent's pool is warmed up first with [`WARM_UP_REQUESTS`] sequential requests: reqwest
-/// returns a connection to its pool asynchronously after the body is read, so a request that
-/// starts right away may find the pool empty and open another connection, which is then pooled
-/// too. The raw-reqwest baseline does the same (its count is reported next to ours), so the
-/// pool settles at a few connections and the check is "no new connection after warm-up".
-/// Being a race, it is reported (PASS/MISS in the report) rather than asserted.
+/// The proof runs against a second server speaking HTTP/2 (prior knowledge), where a pool
+/// keeps exactly one connection per host: [`SCOPED_CLIENTS`] clients made with `with_auth`,
+/// one request each, must make the server accept exactly one connection. A second
+/// `create_client` must make it accept one more (so the counter does see a new pool). The
+/// run fails if the control does not hold; the main count is reported (PASS/MISS).
+///
+/// Over HTTP/1.1 the same count is taken for information, after a warm-up: reqwest returns a
+/// connection to its pool asynchronously once the body is read, so a request that starts at
+/// once may open another connection, which is pooled too. Raw reqwest does the same, so this
+/// count says nothing about `with_auth`; it is reported next to the baseline's.
 fn check_one_connection(s: &Setup, facts: &mut Facts) {
+    let h2 = Server::start_with(Protocol::Http2).expect("HTTP/2 server");
+    let h2_client = || {
+        let http = reqwest::Client::builder()
+            .http2_prior_knowledge()
+            .build()
+            .expect("HTTP/2 reqwest client");
+        let config = supabase::Config::new(&h2.url(), ANON_KEY)
+            .expect("config")
+            .http_client(http);
+        supabase::Client::new(config).expect("client")
+    };
+    let (connections, requests, control) = s.rt.block_on(async {
+        let stats = h2.stats();
+        let parent = h2_client();
+        for _ in 0..SCOPED_CLIENTS {
+            let scoped = parent.with_auth(USER_JWT).expect("with_auth");
+            assert_eq!(ours_select(&scoped).await, SELECT_ROWS);
+        }
+        let (c1, r1) = (stats.connections(), stats.requests());
+        let other = h2_client().with_auth(USER_JWT).expect("with_auth");
+        assert_eq!(ours_select(&other).await, SELECT_ROWS);
+        (c1, r1, stats.connections() - c1)
+    });
+    facts.set("case3.scoped_clients", SCOPED_CLIENTS as u64);
+    facts.set("case3.requests", requests);
+    facts.set("case3.connections", connections);
+    facts.set("case3.control_new_client_connections", control);
+    assert_eq!(requests, SCOPED_CLIENTS as u64);
+    assert_eq!(control, 1, "a new create_client opens its own connection");
+
     let stats = s.server.stats();
     let url = s.server.url();
-    let (warmup, connections, requests, control, baseline_warmup) = s.rt.block_on(async {
+    let (warmup, new, baseline_warmup) = s.rt.block_on(async {
         let parent = supabase::create_client(&url, ANON_KEY).expect("client");
         let c0 = stats.connections();
         let warm = parent.with_auth(USER_JWT).expect("with_auth");
         for _ in 0..WARM_UP_REQUESTS {
             assert_eq!(ours_select(&warm).await, SELECT_ROWS);
         }
-        let (c1, r1) = (stats.connections(), stats.requests());
+        let c1 = stats.connections();
         for _ in 0..SCOPED_CLIENTS {
             let scoped = parent.with_auth(USER_JWT).expect("with_auth");
             assert_eq!(ours_select(&scoped).await, SELECT_ROWS);
         }
-        let (c2, r2) = (stats.connections(), stats.requests());
-        let other = supabase::create_client(&url, ANON_KEY)
-            .and_then(|c| c.with_auth(USER_JWT))
-            .expect("client");
-        assert_eq!(ours_select(&other).await, SELECT_ROWS);
-        let c3 = stats.connections();
-
+        let c2 = stats.connections();
         let baseline = Baseline::new(&url, ANON_KEY, USER_JWT, CLIENT_INFO).expect("baseline");
         for _ in 0..WARM_UP_REQUESTS {
             assert_eq!(baseline_select(&baseline).await, SELECT_ROWS);
         }
-        let c4 = stats.connections();
-        (c1 - c0, c2 - c1, r2 - r1, c3 - c2, c4 - c3)
+        (c1 - c0, c2 - c1, stats.connections() - c2)
     });
-    facts.set("case3.warmup_requests", WARM_UP_REQUESTS as u64);
-    facts.set("case3.warmup_connections", warmup);
-    facts.set("case3.baseline_warmup_connections", baseline_warmup);
-    facts.set("case3.scoped_clients", SCOPED_CLIENTS as u64);
-    facts.set("case3.requests", requests);
-    facts.set("case3.new_connections", connections);
-    facts.set("case3.control_new_client_connections", control);
-    assert_eq!(requests, SCOPED_CLIENTS as u64);
-    assert_eq!(control, 1, "a new create_client opens its own connection");
+    facts.set("case3.http1.warmup_requests", WARM_UP_REQUESTS as u64);
+    facts.set("case3.http1.warmup_connections", warmup);
+    facts.set("case3.http1.new_connections", new);
+    facts.set("case3.http1.baseline_warmup_connections", baseline_warmup);
 }
 
 fn caching_provider(s: &Setup, expires_in: u64) -> Arc<CachingProvider> {

@@ -4,7 +4,7 @@
 //! report lands in `BENCHMARKS.md` at the repository root. This library holds what the bench
 //! targets under `benches/` share:
 //!
-//! - [`Server`]: an HTTP/1.1 server started in-process on `127.0.0.1` that answers like
+//! - [`Server`]: an HTTP/1.1 (or HTTP/2) server started in-process on `127.0.0.1` that answers like
 //!   PostgREST (and like Auth's refresh endpoint) with fixed bodies, counting the connections
 //!   it accepts and, on demand, recording the requests it receives.
 //! - [`Baseline`]: what a user would write without our client: raw `reqwest` with a
@@ -32,7 +32,7 @@ mod settings;
 pub use baseline::Baseline;
 pub use facts::Facts;
 pub use provider::CachingProvider;
-pub use server::{Recorded, Server, ServerStats};
+pub use server::{Protocol, Recorded, Server, ServerStats};
 pub use settings::{Settings, client_runtime, raise_fd_limit};
 
 /// The error type of the harness: anything that stops a bench before it measures.

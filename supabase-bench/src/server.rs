@@ -10,10 +10,10 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::{CONTENT_TYPE, HeaderName, HeaderValue};
-use hyper::server::conn::http1;
+use hyper::server::conn::{http1, http2};
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -70,6 +70,16 @@ impl ServerStats {
     }
 }
 
+/// The HTTP version a [`Server`] speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// HTTP/1.1, what the timed cases use (as Supabase clients mostly do).
+    Http1,
+    /// HTTP/2 with prior knowledge: every request of one client shares one connection, which
+    /// makes "no new connection pool" visible as exactly one connection.
+    Http2,
+}
+
 /// The in-process server. It runs on its own OS thread with a single-threaded Tokio runtime,
 /// so it never competes with the client for the client's runtime, and stops when dropped.
 ///
@@ -92,8 +102,13 @@ struct Answers {
 }
 
 impl Server {
-    /// Binds `127.0.0.1:0` and starts serving.
+    /// Binds `127.0.0.1:0` and starts serving HTTP/1.1.
     pub fn start() -> Result<Self, BenchError> {
+        Self::start_with(Protocol::Http1)
+    }
+
+    /// Binds `127.0.0.1:0` and starts serving `protocol`.
+    pub fn start_with(protocol: Protocol) -> Result<Self, BenchError> {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -112,7 +127,7 @@ impl Server {
         let (stop, stopped) = oneshot::channel();
         let thread = std::thread::Builder::new()
             .name("bench-server".into())
-            .spawn(move || runtime.block_on(serve(listener, answers, stopped)))?;
+            .spawn(move || runtime.block_on(serve(listener, protocol, answers, stopped)))?;
         Ok(Self {
             addr,
             stats,
@@ -162,6 +177,7 @@ impl Drop for Server {
 
 async fn serve(
     listener: std::net::TcpListener,
+    protocol: Protocol,
     answers: Arc<Answers>,
     mut stopped: oneshot::Receiver<()>,
 ) {
@@ -186,9 +202,15 @@ async fn serve(
                 let answers = Arc::clone(&answers);
                 async move { Ok::<_, Infallible>(answers.answer(request).await) }
             });
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let io = TokioIo::new(stream);
+            let _ = match protocol {
+                Protocol::Http1 => http1::Builder::new().serve_connection(io, service).await,
+                Protocol::Http2 => {
+                    http2::Builder::new(TokioExecutor::new())
+                        .serve_connection(io, service)
+                        .await
+                }
+            };
         });
     }
 }
