@@ -5,6 +5,7 @@
 
 use std::hint::black_box;
 use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
 use criterion::{Criterion, SamplingMode, Throughput};
@@ -14,7 +15,7 @@ use supabase::core::{
     TokenProvider, decode_jwt_claims,
 };
 use supabase_bench::fixtures::{ANON_KEY, FILTERS, Row, SELECT, TABLE, USER_JWT, rows_body};
-use supabase_bench::{Baseline, Facts, Settings};
+use supabase_bench::{Baseline, Facts, Settings, paired};
 
 /// A project URL; nothing is sent in this bench.
 const URL: &str = "http://127.0.0.1:9";
@@ -108,6 +109,31 @@ fn case4_decode(c: &mut Criterion, settings: &Settings, facts: &mut Facts) {
             .expect("ours");
         assert_eq!(theirs.len(), rows);
         assert_eq!(theirs, ours);
+
+        let rounds = if rows > 10_000 {
+            settings.heavy_paired_rounds
+        } else {
+            settings.paired_rounds
+        };
+        let timed = |decode: &dyn Fn() -> Vec<Row>| {
+            let started = Instant::now();
+            let decoded = decode();
+            let elapsed = started.elapsed();
+            assert_eq!(decoded.len(), rows);
+            elapsed
+        };
+        let pair = paired(
+            rounds,
+            || {
+                timed(&|| {
+                    Response::new(StatusCode::OK, HeaderMap::new(), body.clone())
+                        .json()
+                        .expect("ours")
+                })
+            },
+            || timed(&|| serde_json::from_slice(&body).expect("serde_json")),
+        );
+        facts.set(&format!("{name}.paired"), pair.to_json());
 
         let mut group = c.benchmark_group(name);
         group

@@ -10,7 +10,9 @@
 
 use std::future::Future;
 use std::hint::black_box;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput};
 use supabase::core::{AccessToken, CLIENT_INFO, StaticTokenProvider, TokenProvider};
@@ -19,7 +21,7 @@ use supabase_bench::fixtures::{
     ANON_KEY, FILTERS, REFRESHED_JWT, SELECT, SELECT_ROWS, TABLE, Todo, USER_JWT,
 };
 use supabase_bench::{
-    Baseline, CachingProvider, Facts, Protocol, Recorded, Server, Settings, client_runtime,
+    Baseline, CachingProvider, Facts, Protocol, Recorded, Server, Settings, client_runtime, paired,
     raise_fd_limit,
 };
 use tokio::runtime::Runtime;
@@ -28,6 +30,8 @@ use tokio::task::JoinSet;
 /// Requests in flight in case 2, and requests each of those tasks sends per iteration.
 const IN_FLIGHT: usize = 64;
 const PER_TASK: usize = 16;
+/// Sequential requests per batch in the paired measurement of cases 1 and 6.
+const SEQUENTIAL_BATCH: usize = 100;
 /// Concurrent requests in case 5.
 const CONCURRENT: usize = 1_000;
 /// Scoped clients created in the connection check of case 3.
@@ -129,6 +133,22 @@ where
         rows += done.expect("a request task panicked");
     }
     assert_eq!(rows, tasks * per_task * SELECT_ROWS);
+}
+
+/// Sends [`SEQUENTIAL_BATCH`] requests one after the other and returns how long they took.
+async fn sequential<C, F, Fut>(client: &Arc<C>, request: F) -> Duration
+where
+    F: Fn(Arc<C>) -> Fut,
+    Fut: Future<Output = usize>,
+{
+    let started = Instant::now();
+    let mut rows = 0;
+    for _ in 0..SEQUENTIAL_BATCH {
+        rows += request(Arc::clone(client)).await;
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(rows, SEQUENTIAL_BATCH * SELECT_ROWS);
+    elapsed
 }
 
 // --- checks that run before measuring ----------------------------------------------------
@@ -367,13 +387,124 @@ fn case2_in_flight(c: &mut Criterion, s: &Setup, settings: &Settings) {
     group.finish();
 }
 
-fn case5_provider(c: &mut Criterion, s: &Setup, settings: &Settings) {
+/// Case 5's two clients: (static token, caching provider whose token is fresh for an hour,
+/// i.e. the steady state where every request reads the cached token).
+fn case5_clients(s: &Setup) -> (Arc<PostgrestClient>, Arc<PostgrestClient>) {
     let token = AccessToken::new(USER_JWT).expect("token");
     let fixed: Arc<dyn TokenProvider> = Arc::new(StaticTokenProvider::new(token));
-    let static_client = Arc::new(s.ours.postgrest().with_token_provider(fixed));
-    // Fresh for an hour: the steady state, where every request reads the cached token.
     let caching: Arc<dyn TokenProvider> = caching_provider(s, 3_600);
-    let caching_client = Arc::new(s.ours.postgrest().with_token_provider(caching));
+    (
+        Arc::new(s.ours.postgrest().with_token_provider(fixed)),
+        Arc::new(s.ours.postgrest().with_token_provider(caching)),
+    )
+}
+
+/// Paired measurements (see [`paired`]): the ratios the report judges the targets by.
+fn paired_cases(s: &Setup, settings: &Settings, facts: &mut Facts) {
+    let case1 = paired(
+        settings.paired_rounds,
+        || {
+            s.rt.block_on(sequential(
+                &s.ours,
+                |c| async move { ours_select(&c).await },
+            ))
+        },
+        || {
+            s.rt.block_on(sequential(&s.baseline, |c| async move {
+                baseline_select(&c).await
+            }))
+        },
+    );
+    facts.set("case1.paired", case1.to_json());
+    let case6 = paired(
+        settings.paired_rounds,
+        || {
+            s.rt.block_on(sequential(&s.postgrest_rs, |c| async move {
+                postgrest_rs_select(&c).await
+            }))
+        },
+        || {
+            s.rt.block_on(sequential(&s.baseline, |c| async move {
+                baseline_select(&c).await
+            }))
+        },
+    );
+    facts.set("case6.sequential.paired", case6.to_json());
+
+    let timed = |batch: Pin<Box<dyn Future<Output = ()> + '_>>| {
+        // One allocation per batch of 1,000 requests, the same for both sides.
+        s.rt.block_on(async {
+            let started = Instant::now();
+            batch.await;
+            started.elapsed()
+        })
+    };
+    let case2 = paired(
+        settings.heavy_paired_rounds,
+        || {
+            timed(Box::pin(fan_out(
+                &s.ours,
+                IN_FLIGHT,
+                PER_TASK,
+                |c| async move { ours_select(&c).await },
+            )))
+        },
+        || {
+            timed(Box::pin(fan_out(
+                &s.baseline,
+                IN_FLIGHT,
+                PER_TASK,
+                |c| async move { baseline_select(&c).await },
+            )))
+        },
+    );
+    facts.set("case2.paired", case2.to_json());
+    let case6 = paired(
+        settings.heavy_paired_rounds,
+        || {
+            timed(Box::pin(fan_out(
+                &s.postgrest_rs,
+                IN_FLIGHT,
+                PER_TASK,
+                |c| async move { postgrest_rs_select(&c).await },
+            )))
+        },
+        || {
+            timed(Box::pin(fan_out(
+                &s.baseline,
+                IN_FLIGHT,
+                PER_TASK,
+                |c| async move { baseline_select(&c).await },
+            )))
+        },
+    );
+    facts.set("case6.in_flight.paired", case6.to_json());
+
+    let (static_client, caching_client) = case5_clients(s);
+    let case5 = paired(
+        settings.heavy_paired_rounds,
+        || {
+            timed(Box::pin(fan_out(
+                &caching_client,
+                CONCURRENT,
+                1,
+                |c| async move { ours_postgrest_select(&c).await },
+            )))
+        },
+        || {
+            timed(Box::pin(fan_out(
+                &static_client,
+                CONCURRENT,
+                1,
+                |c| async move { ours_postgrest_select(&c).await },
+            )))
+        },
+    );
+    facts.set("case5.paired", case5.to_json());
+}
+
+fn case5_provider(c: &mut Criterion, s: &Setup, settings: &Settings) {
+    let (static_client, caching_client) = case5_clients(s);
 
     let mut group = c.benchmark_group("case5_provider_1000");
     group
@@ -411,6 +542,7 @@ fn main() {
         "server_connections_after_checks",
         s.server.stats().connections(),
     );
+    paired_cases(&s, &settings, &mut facts);
     facts.write().expect("write facts");
 
     let mut c = Criterion::default()

@@ -14,6 +14,8 @@
 //!   that `supabase-auth` is getting (case 5).
 //! - [`Facts`]: non-timing results (connection counts, refresh counts, peak memory) that a
 //!   bench writes next to criterion's output for `cargo xtask bench` to put in the report.
+//! - [`paired`]: ours and the baseline measured in alternating batches, the ratio the report
+//!   judges the targets by (robust to the load drifting on a shared machine).
 //! - [`Settings`]: how long criterion measures (full or quick mode).
 //!
 //! This crate is not published. It has no unit tests of its own (so that
@@ -25,12 +27,14 @@
 mod baseline;
 mod facts;
 pub mod fixtures;
+mod paired;
 mod provider;
 mod server;
 mod settings;
 
 pub use baseline::Baseline;
 pub use facts::Facts;
+pub use paired::{Paired, paired};
 pub use provider::CachingProvider;
 pub use server::{Protocol, Recorded, Server, ServerStats};
 pub use settings::{Settings, client_runtime, raise_fd_limit};

@@ -20,6 +20,10 @@ pub struct Settings {
     pub heavy_sample_size: usize,
     /// Bootstrap resamples for the confidence intervals.
     pub resamples: usize,
+    /// Rounds of a paired measurement of cheap batches (~10 ms or less).
+    pub paired_rounds: usize,
+    /// Rounds of a paired measurement of heavy batches (~100 ms or more).
+    pub heavy_paired_rounds: usize,
 }
 
 impl Settings {
@@ -34,15 +38,19 @@ impl Settings {
                 sample_size: 20,
                 heavy_sample_size: 10,
                 resamples: 5_000,
+                paired_rounds: 11,
+                heavy_paired_rounds: 5,
             }
         } else {
             Self {
                 quick,
                 warm_up: Duration::from_secs(1),
-                measurement: Duration::from_secs(4),
-                sample_size: 60,
+                measurement: Duration::from_secs(3),
+                sample_size: 50,
                 heavy_sample_size: 20,
                 resamples: 20_000,
+                paired_rounds: 41,
+                heavy_paired_rounds: 15,
             }
         }
     }
