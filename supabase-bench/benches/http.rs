@@ -32,6 +32,9 @@ const IN_FLIGHT: usize = 64;
 const PER_TASK: usize = 16;
 /// Sequential requests per batch in the paired measurement of cases 1 and 6.
 const SEQUENTIAL_BATCH: usize = 100;
+/// Requests (after a warm-up) in the profiling mode, see [`profile_only`].
+const PROFILE_REQUESTS: usize = 2_000;
+const PROFILE_WARM_UP: usize = 100;
 /// Concurrent requests in case 5.
 const CONCURRENT: usize = 1_000;
 /// Scoped clients created in the connection check of case 3.
@@ -528,7 +531,38 @@ fn case5_provider(c: &mut Criterion, s: &Setup, settings: &Settings) {
     group.finish();
 }
 
+/// `SUPABASE_BENCH_PROFILE=<ours|baseline|postgrest_rs>`: sends [`PROFILE_REQUESTS`]
+/// requests of case 1 one after the other with that client and exits, skipping the checks and
+/// criterion: a fixed workload to run under `valgrind --tool=callgrind` or `perf record`, e.g.
+/// `SUPABASE_BENCH_PROFILE=ours valgrind --tool=callgrind --toggle-collect='*ours_select*'
+/// target/release/deps/http-<hash> --bench`; divide the inclusive cost by the number of
+/// requests (plus the 100 of warm-up).
+fn profile_only(client: &str) {
+    let s = setup();
+    let started = Instant::now();
+    let requests = s.rt.block_on(async {
+        for _ in 0..PROFILE_WARM_UP + PROFILE_REQUESTS {
+            let rows = match client {
+                "ours" => ours_select(&s.ours).await,
+                "baseline" => baseline_select(&s.baseline).await,
+                "postgrest_rs" => postgrest_rs_select(&s.postgrest_rs).await,
+                other => panic!("SUPABASE_BENCH_PROFILE: unknown client `{other}`"),
+            };
+            assert_eq!(rows, SELECT_ROWS);
+        }
+        PROFILE_WARM_UP + PROFILE_REQUESTS
+    });
+    println!(
+        "profile: {requests} requests with `{client}` in {:.2?}",
+        started.elapsed()
+    );
+}
+
 fn main() {
+    if let Ok(client) = std::env::var("SUPABASE_BENCH_PROFILE") {
+        profile_only(&client);
+        return;
+    }
     let settings = Settings::from_env();
     // 1,000 requests in flight over HTTP/1.1: a client and a server socket each, plus slack.
     let limit = raise_fd_limit(4 * CONCURRENT as u64).expect("open-file limit");
