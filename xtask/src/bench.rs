@@ -23,12 +23,15 @@ const CASE2_REQUESTS: f64 = 64.0 * 16.0;
 const CASE5_REQUESTS: f64 = 1_000.0;
 
 /// Shown when case 1 or 2 misses its target.
-const PER_REQUEST_SUSPECTS: &str = " Not profiled yet (issue 6, second part). Candidates, from \
-     reading the code, not measured: per request our client clones the base `Url` and \
-     re-serializes it through `query_pairs_mut`, formats each filter value into a new \
-     `String`, builds a new `HeaderMap` and copies the global headers into it, boxes the token \
-     provider's future (`async_trait`), copies the body chunk by chunk into a `BytesMut`, and \
-     decodes through `serde_path_to_error` (see case 4).";
+const PER_REQUEST_SUSPECTS: &str = " Not explained by this run. To find the cause, compare \
+     the instructions per request of the two clients: `SUPABASE_BENCH_PROFILE=ours` (or \
+     `baseline`) makes the `http` bench binary send a fixed 2,100 requests and exit, for \
+     `valgrind --tool=callgrind --toggle-collect='*ours_select*'` or `perf record`. \
+     Candidates from reading the code, not measured: per request our client clones the base \
+     `Url` and re-serializes it through `query_pairs_mut`, formats each filter value into a \
+     new `String`, builds a new `HeaderMap` and copies the global headers into it, boxes the \
+     token provider's future (`async_trait`) and copies the body chunk by chunk into a \
+     `BytesMut`.";
 
 /// Runs the benches and writes the report.
 pub fn bench(args: &[String]) -> Result {
@@ -519,10 +522,11 @@ impl Report {
                 verdict: Verdict::of(pair.ratio <= 1.10),
                 note: (pair.ratio > 1.10).then(|| {
                     format!(
-                        "case 4 ({label}): our decoder (`Response::json`, used by `execute`) runs \
-                         `serde_json` through `serde_path_to_error`, which tracks the path of \
-                         every field so a decode error can name it; that bookkeeping is the \
-                         likely cost (not yet profiled)."
+                        "case 4 ({label}): our decoder (`Response::json`, used by `execute`) \
+                         decodes with `serde_json::from_slice` and re-decodes with \
+                         `serde_path_to_error` only to name the failing field of an error; a \
+                         miss on a valid body is not explained by this run (profile the `cpu` \
+                         bench binary)."
                     )
                 }),
             });
