@@ -4,8 +4,13 @@
 //! crate).
 //!
 //! Before measuring, it checks that our client, the baseline and the `postgrest` crate send
-//! the same query, that scoped clients share one connection, and that a provider near expiry
-//! refreshes exactly once; it stops with a message if any of that does not hold.
+//! the same query, counts the connections 1,000 scoped clients make the server accept, and
+//! checks that a provider near expiry refreshes exactly once; it stops with a message if a
+//! check does not hold. Then it takes the paired measurements (ours and the baseline in
+//! alternating batches; the ratios the report judges), then criterion's.
+//!
+//! `SUPABASE_BENCH_PROFILE=<client>` turns it into a fixed workload for a profiler (see
+//! [`profile_only`]).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::future::Future;
