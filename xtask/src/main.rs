@@ -3,6 +3,8 @@
 //! - `test`: everything CI checks: formatting, clippy (`-D warnings`), every test (unit,
 //!   integration, doc tests), the examples, the docs and the feature combinations.
 //! - `fuzz`: runs each cargo-fuzz target for a bounded time (see the `fuzz` module).
+//! - `bench [--quick]`: the benchmarks of `supabase-bench` (never part of `test`), and the
+//!   report `BENCHMARKS.md` made from that run.
 //!
 //! Each step prints the command it runs; the first failure stops the run with a non-zero
 //! exit code.
@@ -13,6 +15,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod fuzz;
+mod bench;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
     let result = match task {
         "test" => test(rest),
         "fuzz" => fuzz::run(rest),
+        "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             print_help();
             Ok(())
@@ -48,6 +52,8 @@ fn print_help() {
     println!("         feature combinations (extra arguments go to `cargo test`)");
     println!("  fuzz   [--seconds N] [TARGET...]: run each fuzz target N seconds (default 60),");
     println!("         installing cargo-fuzz if missing; fails on a crash");
+    println!("  bench  run the benchmarks against an in-process server and write BENCHMARKS.md");
+    println!("         (`--quick`: a short smoke run whose figures are only indicative)");
 }
 
 /// The checks CI runs.

@@ -1,0 +1,171 @@
+//! The cases of issue 6 without I/O: 3 (building a request; making a `with_auth` client,
+//! split into its parts) and 4 (decoding 10,000 and 100,000 rows: our decoder against
+//! `serde_json::from_slice` on the same bytes).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use criterion::{Criterion, SamplingMode, Throughput};
+use supabase::auth::check_access_token;
+use supabase::core::{
+    AccessToken, CLIENT_INFO, HeaderMap, Response, StaticTokenProvider, StatusCode, SystemClock,
+    TokenProvider, decode_jwt_claims,
+};
+use supabase_bench::fixtures::{ANON_KEY, FILTERS, Row, SELECT, TABLE, USER_JWT, rows_body};
+use supabase_bench::{Baseline, Facts, Settings, paired};
+
+/// A project URL; nothing is sent in this bench.
+const URL: &str = "http://127.0.0.1:9";
+
+fn case3_build(c: &mut Criterion) {
+    let parent = supabase::create_client(URL, ANON_KEY).expect("client");
+    let ours = parent.with_auth(USER_JWT).expect("with_auth");
+    let baseline = Baseline::new(URL, ANON_KEY, USER_JWT, CLIENT_INFO).expect("baseline");
+    let [(c1, v1), (c2, v2), (c3, v3)] = FILTERS;
+
+    let mut group = c.benchmark_group("case3_build");
+    // Our query builder, up to what `execute` consumes. The last step (URL + headers, in
+    // the private `FilterBuilder::build_request`) cannot be reached with the public API.
+    group.bench_function("ours_builder", |b| {
+        b.iter(|| {
+            black_box(&ours)
+                .from(TABLE)
+                .select(SELECT)
+                .eq(c1, v1)
+                .eq(c2, v2)
+                .eq(c3, v3)
+        })
+    });
+    group.bench_function("baseline_url", |b| {
+        b.iter(|| black_box(&baseline).url(TABLE, SELECT, &FILTERS))
+    });
+    group.bench_function("baseline_request", |b| {
+        b.iter(|| {
+            black_box(&baseline)
+                .request(TABLE, SELECT, &FILTERS)
+                .build()
+                .expect("request")
+        })
+    });
+    group.finish();
+
+    let token = AccessToken::new(USER_JWT).expect("token");
+    let provider: Arc<dyn TokenProvider> = Arc::new(StaticTokenProvider::new(token.clone()));
+    let mut group = c.benchmark_group("case3_with_auth");
+    // What the issue's target is about: `Client::with_auth`, the whole call.
+    group.bench_function("with_auth", |b| {
+        b.iter(|| {
+            black_box(&parent)
+                .with_auth(black_box(USER_JWT))
+                .expect("with_auth")
+        })
+    });
+    // Its first part: the token check (decode the claims, check `exp`, build the header).
+    group.bench_function("token_check", |b| {
+        b.iter(|| check_access_token(black_box(USER_JWT), &SystemClock).expect("check"))
+    });
+    group.bench_function("decode_claims", |b| {
+        b.iter(|| decode_jwt_claims(black_box(USER_JWT)).expect("claims"))
+    });
+    group.bench_function("access_token_new", |b| {
+        b.iter(|| AccessToken::new(black_box(USER_JWT)).expect("token"))
+    });
+    // Its second part, from a token that is already checked: a new provider and the scoped
+    // client (the façade's private `install`, rebuilt from public calls).
+    group.bench_function("scoped_client", |b| {
+        b.iter(|| {
+            let provider: Arc<dyn TokenProvider> =
+                Arc::new(StaticTokenProvider::new(black_box(&token).clone()));
+            let client = black_box(&parent).clone();
+            let postgrest = client
+                .postgrest()
+                .with_token_provider(Arc::clone(&provider));
+            let auth = client.auth().with_token_provider(provider);
+            (client, postgrest, auth)
+        })
+    });
+    // The cheapest scoped client today: PostgREST only, sharing an existing provider.
+    group.bench_function("postgrest_with_provider", |b| {
+        b.iter(|| {
+            black_box(&parent)
+                .postgrest()
+                .with_token_provider(Arc::clone(&provider))
+        })
+    });
+    group.finish();
+}
+
+fn case4_decode(c: &mut Criterion, settings: &Settings, facts: &mut Facts) {
+    for (name, rows) in [("case4_decode_10k", 10_000), ("case4_decode_100k", 100_000)] {
+        let body = Bytes::from(rows_body(rows).expect("body"));
+        facts.set(&format!("{name}.body_bytes"), body.len() as u64);
+        // Both decoders agree before anything is timed.
+        let theirs: Vec<Row> = serde_json::from_slice(&body).expect("serde_json");
+        let ours: Vec<Row> = Response::new(StatusCode::OK, HeaderMap::new(), body.clone())
+            .json()
+            .expect("ours");
+        assert_eq!(theirs.len(), rows);
+        assert_eq!(theirs, ours);
+
+        let rounds = if rows > 10_000 {
+            settings.heavy_paired_rounds
+        } else {
+            settings.paired_rounds
+        };
+        let timed = |decode: &dyn Fn() -> Vec<Row>| {
+            let started = Instant::now();
+            let decoded = decode();
+            let elapsed = started.elapsed();
+            assert_eq!(decoded.len(), rows);
+            elapsed
+        };
+        let pair = paired(
+            rounds,
+            || {
+                timed(&|| {
+                    Response::new(StatusCode::OK, HeaderMap::new(), body.clone())
+                        .json()
+                        .expect("ours")
+                })
+            },
+            || timed(&|| serde_json::from_slice(&body).expect("serde_json")),
+        );
+        facts.set(&format!("{name}.paired"), pair.to_json());
+
+        let mut group = c.benchmark_group(name);
+        group
+            .throughput(Throughput::Elements(rows as u64))
+            .sample_size(settings.heavy_sample_size)
+            .sampling_mode(SamplingMode::Flat);
+        group.bench_function("serde_json", |b| {
+            b.iter(|| serde_json::from_slice::<Vec<Row>>(black_box(&body)).expect("decode"))
+        });
+        // What `execute::<Row>()` does with the body once it has arrived.
+        group.bench_function("ours", |b| {
+            b.iter(|| {
+                Response::new(StatusCode::OK, HeaderMap::new(), black_box(&body).clone())
+                    .json::<Vec<Row>>()
+                    .expect("decode")
+            })
+        });
+        group.finish();
+    }
+}
+
+fn main() {
+    let settings = Settings::from_env();
+    let mut facts = Facts::new("cpu");
+    let mut c = Criterion::default()
+        .warm_up_time(settings.warm_up)
+        .measurement_time(settings.measurement)
+        .sample_size(settings.sample_size)
+        .nresamples(settings.resamples)
+        .configure_from_args();
+    case3_build(&mut c);
+    case4_decode(&mut c, &settings, &mut facts);
+    facts.write().expect("write facts");
+    c.final_summary();
+}

@@ -1,0 +1,119 @@
+//! The query every HTTP case sends, the row types and the fixed bodies.
+
+use serde::{Deserialize, Serialize};
+
+/// The project key the clients send as `apikey` (the well-known local-dev anon key, the same
+/// value as `supabase_test_support::fixtures::ANON_KEY`; copied so the bench build does not
+/// pull in the test-support crate's dependencies).
+pub const ANON_KEY: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0";
+
+/// A user access token shaped like the ones Supabase Auth issues (aud, exp in 2100, iat, iss,
+/// sub, email, phone, app_metadata, user_metadata, role, aal, amr, session_id,
+/// is_anonymous): the same value as `supabase_test_support::fixtures::EXTERNAL_JWT`.
+pub const USER_JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJhdXRoZW50aWNhdGVkIiwiZXhwIjo0MTAyNDQ0ODAwLCJpYXQiOjE3MDQwNjcyMDAsImlzcyI6ImNvbmZvcm1hbmNlLXJlY29yZGVyIiwic3ViIjoiMDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAyIiwiZW1haWwiOiJleHRlcm5hbEBleGFtcGxlLmNvbSIsInBob25lIjoiIiwiYXBwX21ldGFkYXRhIjp7InByb3ZpZGVyIjoiZW1haWwiLCJwcm92aWRlcnMiOlsiZW1haWwiXX0sInVzZXJfbWV0YWRhdGEiOnt9LCJyb2xlIjoiYXV0aGVudGljYXRlZCIsImFhbCI6ImFhbDEiLCJhbXIiOlt7Im1ldGhvZCI6InBhc3N3b3JkIiwidGltZXN0YW1wIjoxNzA0MDY3MjAwfV0sInNlc3Npb25faWQiOiIwMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwYjEiLCJpc19hbm9ueW1vdXMiOmZhbHNlfQ.dXBOXWbAMRdcRC4E2964vvt0053uOqCk3C8wbTjEmOQ";
+
+/// The access token the server hands out on refresh (case 5).
+pub const REFRESHED_JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsInJvbGUiOiJhdXRoZW50aWNhdGVkIiwiZXhwIjo0MTAyNDQ0ODAwfQ.cmVmcmVzaGVk";
+
+/// The table every HTTP case reads.
+pub const TABLE: &str = "todos";
+
+/// The column list every HTTP case selects.
+pub const SELECT: &str = "id,user_id,title,done,inserted_at";
+
+/// The three filters of the query, as (column, value); each is sent as `column=eq.value`.
+///
+/// The value with a space checks that every client form-urlencodes it the same way (`+`).
+///
+/// TODO(issue 6, lead, after the postgrest merge): add `order=inserted_at.desc` and
+/// `limit=20` to the query of every client (ours: `.order(..)` / `.limit(..)`; baseline: two
+/// more pairs; postgrest crate: `.order("inserted_at.desc").limit(20)`).
+pub const FILTERS: [(&str, &str); 3] =
+    [("user_id", "42"), ("done", "false"), ("title", "buy milk")];
+
+/// How many rows the server answers to the select of cases 1, 2, 3, 5 and 6.
+pub const SELECT_ROWS: usize = 10;
+
+/// A row of the `todos` table, as the select of the HTTP cases returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Todo {
+    /// Primary key.
+    pub id: i64,
+    /// Owner.
+    pub user_id: i64,
+    /// What to do.
+    pub title: String,
+    /// Whether it is done.
+    pub done: bool,
+    /// When it was created (ISO 8601 text, as PostgREST sends `timestamptz`).
+    pub inserted_at: String,
+}
+
+/// A wider row for the decoding case (case 4): the mix of types a real table has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Primary key.
+    pub id: i64,
+    /// A UUID, as text.
+    pub user_id: String,
+    /// A short text.
+    pub title: String,
+    /// A nullable longer text.
+    pub body: Option<String>,
+    /// A boolean.
+    pub done: bool,
+    /// A small integer.
+    pub priority: i32,
+    /// A float.
+    pub score: f64,
+    /// A text array.
+    pub tags: Vec<String>,
+    /// A timestamp, as text.
+    pub inserted_at: String,
+}
+
+/// The JSON body of `n` [`Todo`] rows.
+pub fn todos_body(n: usize) -> Result<Vec<u8>, serde_json::Error> {
+    let rows: Vec<Todo> = (0..n)
+        .map(|i| Todo {
+            id: i as i64 + 1,
+            user_id: 42,
+            title: "buy milk".to_owned(),
+            done: false,
+            inserted_at: format!("2024-01-01T00:{:02}:00+00:00", i % 60),
+        })
+        .collect();
+    serde_json::to_vec(&rows)
+}
+
+/// The JSON body of `n` [`Row`]s (deterministic; about 300 bytes a row).
+pub fn rows_body(n: usize) -> Result<Vec<u8>, serde_json::Error> {
+    let rows: Vec<Row> = (0..n)
+        .map(|i| Row {
+            id: i as i64 + 1,
+            user_id: format!("00000000-0000-4000-8000-{:012}", i % 1000),
+            title: format!("task number {i}"),
+            body: (i % 3 != 0).then(|| {
+                "a longer description with \"quotes\", a tab\tand unicode: é ✓".to_owned()
+            }),
+            done: i % 2 == 0,
+            priority: (i % 5) as i32,
+            score: i as f64 * 0.25,
+            tags: vec!["home".to_owned(), format!("t{}", i % 7)],
+            inserted_at: format!("2024-01-{:02}T12:34:56.789+00:00", i % 28 + 1),
+        })
+        .collect();
+    serde_json::to_vec(&rows)
+}
+
+/// The body Auth answers to a refresh: a session whose access token is [`REFRESHED_JWT`].
+pub fn session_body() -> String {
+    serde_json::json!({
+        "access_token": REFRESHED_JWT,
+        "token_type": "bearer",
+        "expires_in": 3600,
+        "refresh_token": "refresh-token-2",
+        "user": {"id": "u1", "aud": "authenticated", "role": "authenticated"}
+    })
+    .to_string()
+}
