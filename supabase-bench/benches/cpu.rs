@@ -14,7 +14,10 @@ use supabase::core::{
     AccessToken, CLIENT_INFO, HeaderMap, Response, StaticTokenProvider, StatusCode, SystemClock,
     TokenProvider, decode_jwt_claims,
 };
-use supabase_bench::fixtures::{ANON_KEY, FILTERS, Row, SELECT, TABLE, USER_JWT, rows_body};
+use supabase::postgrest::Order;
+use supabase_bench::fixtures::{
+    ANON_KEY, FILTERS, LIMIT, ORDER_COLUMN, Row, SELECT, TABLE, USER_JWT, rows_body,
+};
 use supabase_bench::{Baseline, Facts, Settings, paired};
 
 /// A project URL; nothing is sent in this bench.
@@ -27,8 +30,7 @@ fn case3_build(c: &mut Criterion) {
     let [(c1, v1), (c2, v2), (c3, v3)] = FILTERS;
 
     let mut group = c.benchmark_group("case3_build");
-    // Our query builder, up to what `execute` consumes. The last step (URL + headers, in
-    // the private `FilterBuilder::build_request`) cannot be reached with the public API.
+    // Our query builder, up to what `execute` consumes.
     group.bench_function("ours_builder", |b| {
         b.iter(|| {
             black_box(&ours)
@@ -37,6 +39,24 @@ fn case3_build(c: &mut Criterion) {
                 .eq(c1, v1)
                 .eq(c2, v2)
                 .eq(c3, v3)
+                .order(ORDER_COLUMN, Order::desc())
+                .limit(LIMIT)
+        })
+    });
+    // The same, up to the finished request (URL with the query string, headers):
+    // `to_request` is what `execute` sends, minus the per-request token lookup.
+    group.bench_function("ours_to_request", |b| {
+        b.iter(|| {
+            black_box(&ours)
+                .from(TABLE)
+                .select(SELECT)
+                .eq(c1, v1)
+                .eq(c2, v2)
+                .eq(c3, v3)
+                .order(ORDER_COLUMN, Order::desc())
+                .limit(LIMIT)
+                .to_request()
+                .expect("request")
         })
     });
     group.bench_function("baseline_url", |b| {
@@ -83,7 +103,7 @@ fn case3_build(c: &mut Criterion) {
             let postgrest = client
                 .postgrest()
                 .with_token_provider(Arc::clone(&provider));
-            let auth = client.auth().with_token_provider(provider);
+            let auth = client.auth().expect("auth").with_token_provider(provider);
             (client, postgrest, auth)
         })
     });

@@ -21,9 +21,11 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput};
 use supabase::core::{AccessToken, CLIENT_INFO, StaticTokenProvider, TokenProvider};
+use supabase::postgrest::Order;
 use supabase::postgrest::PostgrestClient;
 use supabase_bench::fixtures::{
-    ANON_KEY, FILTERS, REFRESHED_JWT, SELECT, SELECT_ROWS, TABLE, Todo, USER_JWT,
+    ANON_KEY, FILTERS, LIMIT, ORDER_COLUMN, REFRESHED_JWT, SELECT, SELECT_ROWS, TABLE, Todo,
+    USER_JWT,
 };
 use supabase_bench::{
     Baseline, CachingProvider, Facts, Protocol, Recorded, Server, Settings, client_runtime, paired,
@@ -60,14 +62,14 @@ struct Setup {
 
 async fn ours_select(client: &supabase::Client) -> usize {
     let [(c1, v1), (c2, v2), (c3, v3)] = FILTERS;
-    // TODO(issue 6, lead): `.order("inserted_at", …).limit(20)` once the postgrest crate
-    // has them (and the same two pairs in `baseline_select` and `postgrest_rs_select`).
     let rows = client
         .from(TABLE)
         .select(SELECT)
         .eq(c1, v1)
         .eq(c2, v2)
         .eq(c3, v3)
+        .order(ORDER_COLUMN, Order::desc())
+        .limit(LIMIT)
         .execute::<Todo>()
         .await
         .expect("our client: select failed");
@@ -82,6 +84,8 @@ async fn ours_postgrest_select(client: &PostgrestClient) -> usize {
         .eq(c1, v1)
         .eq(c2, v2)
         .eq(c3, v3)
+        .order(ORDER_COLUMN, Order::desc())
+        .limit(LIMIT)
         .execute::<Todo>()
         .await
         .expect("our postgrest client: select failed");
@@ -104,6 +108,8 @@ async fn postgrest_rs_select(db: &postgrest::Postgrest) -> usize {
         .eq(c1, v1)
         .eq(c2, v2)
         .eq(c3, v3)
+        .order(format!("{ORDER_COLUMN}.desc"))
+        .limit(LIMIT as usize)
         .execute()
         .await
         .expect("postgrest crate: select failed");

@@ -62,6 +62,8 @@ impl Baseline {
         for (column, value) in eq_filters {
             query.append_pair(column, &format!("eq.{value}"));
         }
+        query.append_pair("order", &format!("{}.desc", crate::fixtures::ORDER_COLUMN));
+        query.append_pair("limit", &crate::fixtures::LIMIT.to_string());
         query.finish()
     }
 

@@ -25,11 +25,16 @@ pub const SELECT: &str = "id,user_id,title,done,inserted_at";
 ///
 /// The value with a space checks that every client form-urlencodes it the same way (`+`).
 ///
-/// TODO(issue 6, lead, after the postgrest merge): add `order=inserted_at.desc` and
-/// `limit=20` to the query of every client (ours: `.order(..)` / `.limit(..)`; baseline: two
-/// more pairs; postgrest crate: `.order("inserted_at.desc").limit(20)`).
+/// Every client also sends [`ORDER_COLUMN`] descending and [`LIMIT`]
+/// (`order=inserted_at.desc&limit=20`).
 pub const FILTERS: [(&str, &str); 3] =
     [("user_id", "42"), ("done", "false"), ("title", "buy milk")];
+
+/// The column the query orders by, descending.
+pub const ORDER_COLUMN: &str = "inserted_at";
+
+/// The query's limit.
+pub const LIMIT: u64 = 20;
 
 /// How many rows the server answers to the select of cases 1, 2, 3, 5 and 6.
 pub const SELECT_ROWS: usize = 10;

@@ -58,11 +58,11 @@ pub use config::{Config, validate_base_url};
 pub use error::{BoxError, Error, TransportErrorKind};
 pub use fn_provider::FnTokenProvider;
 pub use header::{header_name, header_value};
-pub use jwt::{JwtClaims, decode_jwt_claims};
+pub use jwt::{JwtClaims, decode_jwt_claims, decode_jwt_exp};
 pub use redirect::redirect_policy;
 pub use secret::Secret;
 pub use token::{AccessToken, ProjectKeyProvider, StaticTokenProvider, TokenProvider};
-pub use token_user::{TokenUser, check_access_token};
+pub use token_user::{TokenUser, check_access_token, check_bearer_jwt};
 pub use transport::{Request, Response, Transport, TransportOptions};
 
 /// Re-exported so that implementors of [`TokenProvider`] use the same macro version.

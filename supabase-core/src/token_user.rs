@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AccessToken, Clock, Error, JwtClaims, decode_jwt_claims};
+use crate::{AccessToken, Clock, Error, JwtClaims, decode_jwt_claims, decode_jwt_exp};
 
 /// The user an access token names, read from its claims (not verified: the server verifies
 /// the signature on every request).
@@ -68,4 +68,26 @@ pub fn check_access_token(
     }
     let access = AccessToken::new(token)?;
     Ok((access, TokenUser::from(claims)))
+}
+
+/// [`check_access_token`] without reading the user: checks that `token` is a well-formed,
+/// unexpired JWT that can be sent as a header, reading only its `exp` claim. The fast path of
+/// `with_auth`.
+///
+/// ```
+/// use supabase_core::{check_bearer_jwt, SystemClock};
+///
+/// // claims {"sub":"u1","role":"authenticated","exp":4102444800}
+/// let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsInJvbGUiOiJhdXRoZW50aWNhdGVkIiwiZXhwIjo0MTAyNDQ0ODAwfQ.c2ln";
+/// let token = check_bearer_jwt(jwt, &SystemClock)?;
+/// assert_eq!(token.expose(), jwt);
+/// # Ok::<(), supabase_core::Error>(())
+/// ```
+pub fn check_bearer_jwt(token: &str, clock: &dyn Clock) -> Result<AccessToken, Error> {
+    if let Some(exp) = decode_jwt_exp(token)?
+        && exp <= clock.unix_seconds()
+    {
+        return Err(Error::ExpiredJwt { expired_at: exp });
+    }
+    AccessToken::new(token)
 }

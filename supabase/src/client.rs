@@ -7,7 +7,7 @@ use std::sync::Arc;
 use supabase_auth::AuthClient;
 use supabase_core::{
     Clock, Config, ProjectKeyProvider, Secret, StaticTokenProvider, TokenProvider, TokenUser,
-    check_access_token,
+    check_access_token, check_bearer_jwt,
 };
 #[cfg(feature = "postgrest")]
 use supabase_postgrest::shape::Json;
@@ -267,13 +267,35 @@ impl Client {
 
     /// A new client, scoped to the user whose access token this is; this client is unchanged.
     ///
-    /// It shares this client's connection pool and configuration: making one costs a token
-    /// check and a few reference-count bumps. Use one per incoming request on a server.
+    /// The token must be a well-formed JWT that has not expired (only its `exp` claim is
+    /// read); otherwise a typed error is returned and nothing is sent. The new client shares
+    /// this client's connection pool and configuration. Use one per incoming request on a
+    /// server.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), supabase::Error> {
+    /// let supabase = supabase::create_client("https://xyzcompany.supabase.co", "anon-key")?;
+    /// // claims {"sub":"u1","role":"authenticated","exp":4102444800}
+    /// let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsInJvbGUiOiJhdXRoZW50aWNhdGVkIiwiZXhwIjo0MTAyNDQ0ODAwfQ.c2ln";
+    /// let db = supabase.with_auth(jwt)?;
+    /// assert!(db.is_user_scoped() && !supabase.is_user_scoped());
+    /// assert!(supabase.with_auth("not-a-jwt").is_err());
+    /// # Ok(()) }
+    /// ```
     pub fn with_auth(&self, access_token: &str) -> Result<Client, Error> {
-        let (provider, _user) = self.check(access_token)?;
+        let token = check_bearer_jwt(access_token, self.shared.clock.as_ref())?;
+        Ok(self.with_token(token))
+    }
+
+    /// [`Client::with_auth`] for a token you have already checked (for example with
+    /// [`supabase_core::check_access_token`], cached per session): no JWT parsing, only a few
+    /// reference-count bumps and one small allocation.
+    ///
+    /// The token is sent as it is: nothing here checks that it is a JWT or unexpired.
+    pub fn with_token(&self, token: supabase_core::AccessToken) -> Client {
         let mut scoped = self.clone();
-        scoped.install(provider);
-        Ok(scoped)
+        scoped.install(Arc::new(StaticTokenProvider::new(token)));
+        scoped
     }
 
     fn check(&self, access_token: &str) -> Result<(Arc<dyn TokenProvider>, TokenUser), Error> {

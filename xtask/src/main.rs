@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-mod fuzz;
 mod bench;
+mod fuzz;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
