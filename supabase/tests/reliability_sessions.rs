@@ -1,0 +1,339 @@
+//! Reliability of a session-backed façade client: one refresh under load, refresh failures
+//! (auth-js rules) and token isolation while the session refreshes. Time-based cases run on
+//! tokio's paused clock; token expiry reads an injected clock that the tests move by hand.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+use supabase::Client;
+use supabase::auth::{AuthChangeEvent, PasswordCredentials};
+use supabase::core::Clock;
+use supabase_test_support::fixtures::{ANON_KEY, FAR_FUTURE_EXP};
+use supabase_test_support::recorder::recorder_bodies;
+use supabase_test_support::{header, mint_user_jwt};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A wall clock that only moves when told to.
+#[derive(Debug)]
+struct ManualClock(AtomicU64);
+
+impl ManualClock {
+    fn at(secs: u64) -> Arc<Self> {
+        Arc::new(Self(AtomicU64::new(secs)))
+    }
+    fn secs(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+    fn advance(&self, secs: u64) {
+        self.0.fetch_add(secs, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(self.secs())
+    }
+}
+
+/// The injected clock's start: a fixed, recent time.
+const T0: u64 = 1_900_000_000;
+
+fn bearer(t: &str) -> Option<String> {
+    Some(format!("Bearer {t}"))
+}
+
+/// A sign-in answer whose access token (`sub = user`) expires `expires_in` seconds after `now`.
+fn session_body(user: &str, now: u64, expires_in: u64) -> (Value, String) {
+    let token = mint_user_jwt(user, Some(now + expires_in));
+    let mut body = recorder_bodies()["session"].clone();
+    body["access_token"] = json!(token);
+    body["expires_at"] = json!(now + expires_in);
+    body["expires_in"] = json!(expires_in);
+    (body, token)
+}
+
+fn refreshed_body(user: &str) -> (Value, String) {
+    let token = mint_user_jwt(user, Some(FAR_FUTURE_EXP));
+    let mut body = recorder_bodies()["refreshed_session"].clone();
+    body["access_token"] = json!(token);
+    (body, token)
+}
+
+async fn mount_sign_in(server: &MockServer, body: Value) {
+    Mock::given(method("POST"))
+        .and(path("/auth/v1/token"))
+        .and(query_param("grant_type", "password"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+async fn mount_refresh(
+    server: &MockServer,
+    answer: ResponseTemplate,
+    times: impl Into<wiremock::Times>,
+) {
+    Mock::given(method("POST"))
+        .and(path("/auth/v1/token"))
+        .and(query_param("grant_type", "refresh_token"))
+        .respond_with(answer)
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+async fn mount_rows(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/rest/v1/todos"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(server)
+        .await;
+}
+
+fn client(server: &MockServer, clock: &Arc<ManualClock>) -> Client {
+    Client::builder(&server.uri(), ANON_KEY)
+        .clock(Arc::clone(clock) as Arc<dyn Clock>)
+        .build()
+        .unwrap()
+}
+
+async fn sign_in(client: &Client) {
+    client
+        .auth()
+        .unwrap()
+        .sign_in_with_password(PasswordCredentials::email("user@example.com", "pw"))
+        .await
+        .unwrap();
+}
+
+async fn select(client: &Client) -> Result<Vec<Value>, supabase::Error> {
+    client
+        .from("todos")
+        .select("id")
+        .execute::<Value>()
+        .await
+        .map(|r| r.data)
+        .map_err(supabase::Error::from)
+}
+
+/// The `Authorization` headers of the data requests the server received, in order.
+async fn data_bearers(server: &MockServer) -> Vec<Option<String>> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/rest/v1/todos")
+        .map(|r| header(r, "authorization"))
+        .collect()
+}
+
+async fn refresh_count(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.query() == Some("grant_type=refresh_token"))
+        .count()
+}
+
+/// The stored session, read without refreshing it.
+async fn initial_session(client: &Client) -> Option<supabase::auth::Session> {
+    let mut events = client.auth().unwrap().on_auth_state_change().await.unwrap();
+    events.recv().await.unwrap().session
+}
+
+/// The error is the façade's typed "no token": the session provider failed.
+fn assert_token_unavailable(error: &supabase::Error) {
+    let core = error.as_core().expect("a core error");
+    assert!(
+        matches!(core, supabase::core::Error::TokenUnavailable(_)),
+        "{error:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_thousand_concurrent_requests_share_one_refresh_and_all_carry_the_new_token() {
+    let server = MockServer::start().await;
+    let clock = ManualClock::at(T0);
+    // Expires in 60 s: valid, but inside the 90 s refresh margin.
+    let (signed_in, expiring) = session_body("u1", T0, 60);
+    let (refreshed, fresh) = refreshed_body("u1");
+    mount_sign_in(&server, signed_in).await;
+    mount_refresh(
+        &server,
+        ResponseTemplate::new(200).set_body_json(refreshed),
+        1,
+    )
+    .await;
+    mount_rows(&server).await;
+    let client = Arc::new(client(&server, &clock));
+    sign_in(&client).await;
+
+    let tasks: Vec<_> = (0..1000)
+        .map(|_| {
+            let client = Arc::clone(&client);
+            tokio::spawn(async move { select(&client).await })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap().unwrap(), Vec::<Value>::new());
+    }
+
+    assert_eq!(refresh_count(&server).await, 1);
+    let sent = data_bearers(&server).await;
+    assert_eq!(sent.len(), 1000);
+    assert_eq!(sent.iter().filter(|b| **b == bearer(&fresh)).count(), 1000);
+    assert!(!sent.contains(&bearer(&expiring)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_5xx_refresh_of_a_still_valid_token_keeps_sending_that_token() {
+    let server = MockServer::start().await;
+    let clock = ManualClock::at(T0);
+    let (signed_in, valid) = session_body("u1", T0, 60);
+    mount_sign_in(&server, signed_in).await;
+    // One lazy refresh: 8 attempts (200 ms · 2ⁿ backoff within 30 s), then the 60 s cooldown.
+    mount_refresh(&server, ResponseTemplate::new(503), 8..).await;
+    mount_rows(&server).await;
+    let client = client(&server, &clock);
+    sign_in(&client).await;
+
+    let started = tokio::time::Instant::now();
+    select(&client).await.unwrap();
+    let waited = started.elapsed();
+    // Backoff 0.2 + 0.4 + … + 12.8 s between the 8 attempts, on tokio's clock.
+    assert!(waited >= Duration::from_millis(25_400), "{waited:?}");
+    assert_eq!(refresh_count(&server).await, 8);
+    for _ in 0..5 {
+        select(&client).await.unwrap();
+    }
+    // The paused clock jumps to the connection pool's timers while a request waits for the
+    // server's (real) answer, so the 60 s cooldown may pass between requests: each new
+    // attempt is again 8 tries, never a partial one.
+    assert_eq!(refresh_count(&server).await % 8, 0);
+    assert_eq!(data_bearers(&server).await, vec![bearer(&valid); 6]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_5xx_refresh_of_an_expired_token_fails_typed_and_sends_nothing_with_it() {
+    let server = MockServer::start().await;
+    let clock = ManualClock::at(T0);
+    let (signed_in, _expired) = session_body("u1", T0, 60);
+    mount_sign_in(&server, signed_in).await;
+    mount_refresh(&server, ResponseTemplate::new(503), 8..).await;
+    mount_rows(&server).await;
+    let client = client(&server, &clock);
+    sign_in(&client).await;
+    clock.advance(61);
+
+    let error = select(&client).await.unwrap_err();
+    assert_token_unavailable(&error);
+    assert_eq!(refresh_count(&server).await, 8);
+    // Again (from the 60 s cooldown or, if the paused clock jumped past it, 8 more tries).
+    let again = select(&client).await.unwrap_err();
+    assert_token_unavailable(&again);
+    assert_eq!(refresh_count(&server).await % 8, 0);
+    assert_eq!(data_bearers(&server).await, Vec::<Option<String>>::new());
+    // The session was kept (retryable failure).
+    assert!(initial_session(&client).await.is_some());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_token_not_found_of_an_expired_token_signs_out_and_falls_back_to_the_key() {
+    let server = MockServer::start().await;
+    let clock = ManualClock::at(T0);
+    let (signed_in, expired) = session_body("u1", T0, 60);
+    mount_sign_in(&server, signed_in).await;
+    mount_refresh(
+        &server,
+        ResponseTemplate::new(400).set_body_json(json!({
+            "code": 400,
+            "error_code": "refresh_token_not_found",
+            "msg": "Invalid Refresh Token: Refresh Token Not Found"
+        })),
+        1,
+    )
+    .await;
+    mount_rows(&server).await;
+    let client = client(&server, &clock);
+    sign_in(&client).await;
+    let mut events = client.auth().unwrap().on_auth_state_change().await.unwrap();
+    assert_eq!(
+        events.recv().await.unwrap().event,
+        AuthChangeEvent::InitialSession
+    );
+    clock.advance(61);
+
+    let first = select(&client).await;
+    let signed_out = events.try_recv().expect("an event");
+    assert_eq!(signed_out.event, AuthChangeEvent::SignedOut);
+    assert!(signed_out.session.is_none());
+    assert!(initial_session(&client).await.is_none());
+    let error = first.unwrap_err();
+    assert_token_unavailable(&error);
+    for _ in 0..3 {
+        select(&client).await.unwrap();
+    }
+    assert_eq!(refresh_count(&server).await, 1);
+    let sent = data_bearers(&server).await;
+    assert_eq!(sent, vec![bearer(ANON_KEY); 3]);
+    assert!(!sent.contains(&bearer(&expired)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_that_never_answers_times_out_typed_and_sends_nothing_with_the_expired_token() {
+    let server = MockServer::start().await;
+    let clock = ManualClock::at(T0);
+    let (signed_in, _expired) = session_body("u1", T0, 60);
+    mount_sign_in(&server, signed_in).await;
+    mount_rows(&server).await;
+    // Sign in through a client without a timeout (the paused clock would fire it while the
+    // sign-in waits for the server), then share its session through the store.
+    let store = Arc::new(supabase::auth::MemoryStore::new());
+    let signer = Client::builder(&server.uri(), ANON_KEY)
+        .clock(Arc::clone(&clock) as Arc<dyn Clock>)
+        .session_store(Arc::clone(&store) as Arc<dyn supabase::auth::SessionStore>)
+        .build()
+        .unwrap();
+    sign_in(&signer).await;
+    // Never answers within the test: the answer is delayed by an hour of real time.
+    mount_refresh(
+        &server,
+        ResponseTemplate::new(200).set_delay(Duration::from_secs(3600)),
+        1..=8,
+    )
+    .await;
+    let client = Client::builder(&server.uri(), ANON_KEY)
+        .clock(Arc::clone(&clock) as Arc<dyn Clock>)
+        .session_store(store as Arc<dyn supabase::auth::SessionStore>)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    clock.advance(61);
+
+    let started = tokio::time::Instant::now();
+    let real = std::time::Instant::now();
+    let error = select(&client).await.unwrap_err();
+    let waited = started.elapsed();
+    assert_token_unavailable(&error);
+    let source = std::error::Error::source(error.as_core().unwrap())
+        .unwrap()
+        .downcast_ref::<supabase::auth::Error>()
+        .expect("an auth error");
+    assert!(source.is_retryable(), "{source:?}");
+    // 8 attempts of 5 s each plus 25.4 s of backoff, in virtual time.
+    assert!(waited >= Duration::from_millis(65_400), "{waited:?}");
+    assert!(real.elapsed() < Duration::from_secs(5));
+    // Each attempt times out on the paused clock; one that times out before its request
+    // reached the server is not counted there.
+    let tries = refresh_count(&server).await;
+    assert!((1..=8).contains(&tries), "{tries}");
+    assert_eq!(data_bearers(&server).await, Vec::<Option<String>>::new());
+}
