@@ -11,11 +11,13 @@ use serde_json::{Value, json};
 use supabase::Client;
 use supabase::auth::{AuthChangeEvent, PasswordCredentials};
 use supabase::core::Clock;
+use supabase::core::decode_jwt_claims;
 use supabase_test_support::fixtures::{ANON_KEY, FAR_FUTURE_EXP};
 use supabase_test_support::recorder::recorder_bodies;
 use supabase_test_support::{header, mint_user_jwt};
+use tokio::sync::Semaphore;
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// A wall clock that only moves when told to.
 #[derive(Debug)]
@@ -336,4 +338,175 @@ async fn a_refresh_that_never_answers_times_out_typed_and_sends_nothing_with_the
     let tries = refresh_count(&server).await;
     assert!((1..=8).contains(&tries), "{tries}");
     assert_eq!(data_bearers(&server).await, Vec::<Option<String>>::new());
+}
+
+/// The session user of the isolation test.
+const SESSION_USER: &str = "session-user";
+
+/// Checks each data request's bearer against the owner its filter names: `user-N` must carry
+/// user N's token; `session-early-N` the session's token, old or refreshed; `session-late-N`
+/// (sent after the clock entered the refresh margin) only the refreshed one.
+struct IsolationChecker {
+    old: String,
+    fresh: String,
+    mismatches: AtomicU64,
+    old_seen: AtomicU64,
+    fresh_seen: AtomicU64,
+}
+
+impl IsolationChecker {
+    fn check(&self, request: &Request) -> Result<String, String> {
+        let owner = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "owner")
+            .and_then(|(_, v)| v.strip_prefix("eq.").map(str::to_owned))
+            .ok_or("no owner filter")?;
+        let bearers: Vec<&str> = request
+            .headers
+            .get_all("authorization")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let [bearer] = bearers[..] else {
+            return Err(format!("{owner}: {} authorization headers", bearers.len()));
+        };
+        let token = bearer.strip_prefix("Bearer ").ok_or("not a bearer")?;
+        let sub = decode_jwt_claims(token)
+            .map_err(|e| format!("{owner}: {e}"))?
+            .sub
+            .unwrap_or_default();
+        if owner.starts_with("user-") {
+            return if sub == owner {
+                Ok(owner)
+            } else {
+                Err(format!("{owner}: carried the token of {sub}"))
+            };
+        }
+        if sub != SESSION_USER {
+            return Err(format!("{owner}: carried the token of {sub}"));
+        }
+        if token == self.fresh {
+            self.fresh_seen.fetch_add(1, Ordering::SeqCst);
+            Ok(owner)
+        } else if token == self.old && owner.starts_with("session-early-") {
+            self.old_seen.fetch_add(1, Ordering::SeqCst);
+            Ok(owner)
+        } else {
+            Err(format!("{owner}: an unexpected session token"))
+        }
+    }
+}
+
+struct Isolation(Arc<IsolationChecker>);
+
+impl Respond for Isolation {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        match self.0.check(request) {
+            Ok(owner) => ResponseTemplate::new(200).set_body_json(json!([{ "owner": owner }])),
+            Err(why) => {
+                self.0.mismatches.fetch_add(1, Ordering::SeqCst);
+                ResponseTemplate::new(401).set_body_json(json!({ "message": why }))
+            }
+        }
+    }
+}
+
+async fn fetch_own_row(db: &Client, owner: &str) -> Result<(), String> {
+    let rows = db
+        .from("todos")
+        .select("owner")
+        .eq("owner", owner)
+        .execute::<Value>()
+        .await
+        .map_err(|e| format!("{owner}: {e}"))?;
+    if rows.data == vec![json!({ "owner": owner })] {
+        Ok(())
+    } else {
+        Err(format!("{owner}: got the answer for {:?}", rows.data))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scoped_clients_and_a_refreshing_session_never_mix_tokens() {
+    const EACH: usize = 2000;
+    let server = MockServer::start().await;
+    let clock = ManualClock::at(T0);
+    // Valid for 200 s: outside the 90 s margin until the clock moves by 150 s.
+    let (signed_in, old) = session_body(SESSION_USER, T0, 200);
+    let (refreshed, fresh) = refreshed_body(SESSION_USER);
+    mount_sign_in(&server, signed_in).await;
+    mount_refresh(
+        &server,
+        ResponseTemplate::new(200).set_body_json(refreshed),
+        1,
+    )
+    .await;
+    let checker = Arc::new(IsolationChecker {
+        old,
+        fresh,
+        mismatches: AtomicU64::new(0),
+        old_seen: AtomicU64::new(0),
+        fresh_seen: AtomicU64::new(0),
+    });
+    Mock::given(method("GET"))
+        .and(path("/rest/v1/todos"))
+        .respond_with(Isolation(Arc::clone(&checker)))
+        .mount(&server)
+        .await;
+    let shared = Arc::new(client(&server, &clock));
+    sign_in(&shared).await;
+
+    let permits = Arc::new(Semaphore::new(256));
+    let mut tasks = Vec::with_capacity(2 * EACH);
+    for i in 0..EACH {
+        if i == EACH / 2 {
+            // Midway: the session token is now 50 s from expiry, inside the refresh margin.
+            clock.advance(150);
+        }
+        let client = Arc::clone(&shared);
+        let slot = Arc::clone(&permits);
+        tasks.push(tokio::spawn(async move {
+            let _permit = slot.acquire_owned().await.unwrap();
+            let user = format!("user-{i:05}");
+            let db = client
+                .with_auth(&mint_user_jwt(&user, Some(FAR_FUTURE_EXP)))
+                .map_err(|e| e.to_string())?;
+            fetch_own_row(&db, &user).await
+        }));
+        let client = Arc::clone(&shared);
+        let slot = Arc::clone(&permits);
+        let phase = if i < EACH / 2 { "early" } else { "late" };
+        tasks.push(tokio::spawn(async move {
+            let _permit = slot.acquire_owned().await.unwrap();
+            fetch_own_row(&client, &format!("session-{phase}-{i:05}")).await
+        }));
+    }
+    let failures = tokio::time::timeout(Duration::from_secs(600), async {
+        let mut failures = Vec::new();
+        for task in tasks {
+            if let Err(why) = task.await.unwrap() {
+                failures.push(why);
+            }
+        }
+        failures
+    })
+    .await
+    .expect("4,000 requests did not finish within 10 minutes");
+
+    assert_eq!(checker.mismatches.load(Ordering::SeqCst), 0, "{failures:?}");
+    assert!(
+        failures.is_empty(),
+        "{:?}",
+        &failures[..failures.len().min(5)]
+    );
+    assert_eq!(refresh_count(&server).await, 1);
+    let old_seen = checker.old_seen.load(Ordering::SeqCst);
+    let fresh_seen = checker.fresh_seen.load(Ordering::SeqCst);
+    assert_eq!(old_seen + fresh_seen, EACH as u64);
+    assert!(fresh_seen >= (EACH / 2) as u64, "{fresh_seen}");
+    eprintln!(
+        "isolation with refresh: {EACH} scoped + {EACH} session requests, {old_seen} with the \
+         old token, {fresh_seen} with the refreshed one, 1 refresh, 0 mismatches"
+    );
 }
