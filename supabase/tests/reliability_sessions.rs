@@ -510,3 +510,101 @@ async fn scoped_clients_and_a_refreshing_session_never_mix_tokens() {
          old token, {fresh_seen} with the refreshed one, 1 refresh, 0 mismatches"
     );
 }
+
+/// What the raw server below saw.
+#[derive(Default)]
+struct Seen {
+    refreshes: AtomicU64,
+    data_bearers: std::sync::Mutex<Vec<Option<String>>>,
+}
+
+/// A raw HTTP server: answers the sign-in with `signed_in`, data requests with `[]`, and
+/// closes the connection on every refresh request without answering (a network failure).
+async fn dropping_refresh_server(signed_in: Value) -> (String, Arc<Seen>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Seen::default());
+    let state = Arc::clone(&seen);
+    let signed_in = signed_in.to_string();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let seen = Arc::clone(&state);
+            let signed_in = signed_in.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                loop {
+                    let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        let mut chunk = [0u8; 4096];
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                        continue;
+                    };
+                    let head = String::from_utf8_lossy(&buf[..end]).to_string();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse().ok())?
+                        })
+                        .unwrap_or(0);
+                    while buf.len() < end + 4 + length {
+                        let mut chunk = [0u8; 4096];
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    buf.drain(..end + 4 + length);
+                    let target = head.split(' ').nth(1).unwrap_or_default().to_owned();
+                    let body = if target.contains("grant_type=refresh_token") {
+                        seen.refreshes.fetch_add(1, Ordering::SeqCst);
+                        return; // drop the connection: no answer
+                    } else if target.contains("grant_type=password") {
+                        signed_in.clone()
+                    } else {
+                        let bearer = head.lines().find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("authorization")
+                                .then(|| v.trim().to_owned())
+                        });
+                        seen.data_bearers.lock().unwrap().push(bearer);
+                        "[]".to_owned()
+                    };
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if socket.write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_lost_on_the_network_keeps_sending_the_still_valid_token() {
+    let clock = ManualClock::at(T0);
+    let (signed_in, valid) = session_body("u1", T0, 60);
+    let (url, seen) = dropping_refresh_server(signed_in).await;
+    let client = Client::builder(&url, ANON_KEY)
+        .clock(Arc::clone(&clock) as Arc<dyn Clock>)
+        .build()
+        .unwrap();
+    sign_in(&client).await;
+
+    for _ in 0..3 {
+        assert_eq!(select(&client).await.unwrap(), Vec::<Value>::new());
+    }
+    let refreshes = seen.refreshes.load(Ordering::SeqCst);
+    // One lazy refresh is 8 attempts; the paused clock may pass the 60 s cooldown between
+    // requests (see above), so a multiple of 8.
+    assert!(refreshes >= 8 && refreshes % 8 == 0, "{refreshes}");
+    assert_eq!(*seen.data_bearers.lock().unwrap(), vec![bearer(&valid); 3]);
+}
