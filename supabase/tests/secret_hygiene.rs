@@ -350,3 +350,98 @@ async fn clients_and_builders_hide_secrets() {
         .unwrap_err();
     assert_clean("supabase::postgrest::Error", all_forms(&err));
 }
+
+/// A sign-in answer holding the test's access token, refresh token and (in the user) password.
+async fn session_server() -> wiremock::MockServer {
+    use wiremock::matchers::{method, path};
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(method("POST"))
+        .and(path("/auth/v1/token"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200).set_body_raw(jwt_body(), "application/json"),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn auth_types_holding_secrets_hide_them() {
+    use supabase::auth::{
+        AdminClient, FileStore, FlowType, MemoryStore, OAuthOptions, PasswordCredentials,
+        SessionStore,
+    };
+    let server = session_server().await;
+    let memory = Arc::new(MemoryStore::new());
+    let dir = std::env::temp_dir().join(format!("secret-hygiene-{}", std::process::id()));
+    let file = Arc::new(FileStore::new(&dir));
+    let mut checked = 0;
+    for store in [
+        Arc::clone(&memory) as Arc<dyn SessionStore>,
+        Arc::clone(&file) as Arc<dyn SessionStore>,
+    ] {
+        let client = supabase::Client::builder(&server.uri(), SECRET_KEY)
+            .session_store(Arc::clone(&store))
+            .flow_type(FlowType::Pkce)
+            .build()
+            .unwrap();
+        let auth = client.auth().unwrap();
+        let credentials = PasswordCredentials::email("user@example.com", PASSWORD);
+        checked += assert_clean("PasswordCredentials", debug_forms(&credentials));
+        let session = auth.sign_in_with_password(credentials).await.unwrap();
+        // The test is not blind: the session does hold the secrets.
+        assert_eq!(session.access_token.expose(), EXTERNAL_JWT);
+        assert_eq!(session.refresh_token.expose(), REFRESH_TOKEN);
+        checked += assert_clean("Session", debug_forms(&session));
+        checked += assert_clean("SessionStore", debug_forms(&store));
+        checked += assert_clean(
+            "SessionTokenProvider",
+            debug_forms(&auth.session_token_provider()),
+        );
+        checked += assert_clean("signed-in AuthClient", debug_forms(auth));
+        checked += assert_clean("signed-in Client", debug_forms(&client));
+        let redirect = auth
+            .sign_in_with_oauth("github", OAuthOptions::new())
+            .await
+            .unwrap();
+        let verifier = redirect.code_verifier.clone().expect("a PKCE verifier");
+        for form in debug_forms(&redirect) {
+            assert!(
+                !form.contains(verifier.expose()),
+                "OAuthRedirect shows its code verifier: {form}"
+            );
+        }
+        checked += assert_clean("OAuthRedirect", debug_forms(&redirect));
+        // The store now holds the session and the verifier.
+        for form in debug_forms(&store) {
+            assert!(!form.contains(verifier.expose()), "store shows: {form}");
+        }
+    }
+    checked += assert_clean("MemoryStore", debug_forms(&memory));
+    checked += assert_clean("FileStore", debug_forms(&file));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let admin = AdminClient::new(&format!("{}/auth/v1", server.uri()), SERVICE_ROLE_KEY).unwrap();
+    checked += assert_clean("AdminClient", debug_forms(&admin));
+    let admin = supabase::create_client(&server.uri(), SERVICE_ROLE_KEY)
+        .unwrap()
+        .admin()
+        .unwrap();
+    checked += assert_clean("AdminClient (façade)", debug_forms(&admin));
+    assert!(checked >= 30, "{checked}");
+}
+
+#[test]
+fn builders_and_fn_providers_hide_secrets() {
+    let builder = supabase::Client::builder("https://x.supabase.co", SECRET_KEY)
+        .header("Authorization", &format!("Bearer {EXTERNAL_JWT}"))
+        .header("x-api-secret", PASSWORD)
+        .access_token_fn(|| async { Ok(Some(EXTERNAL_JWT.to_owned())) });
+    assert_clean("ClientBuilder", debug_forms(&builder));
+    let client = builder.build().unwrap();
+    assert_clean("Client (builder)", debug_forms(&client));
+    let provider = supabase::FnTokenProvider::new(|| async { Ok(Some(EXTERNAL_JWT.to_owned())) });
+    assert_clean("FnTokenProvider", debug_forms(&provider));
+    let dyn_provider: Arc<dyn TokenProvider> = Arc::new(provider);
+    assert_clean("Arc<dyn TokenProvider> (fn)", debug_forms(&dyn_provider));
+}
