@@ -128,7 +128,12 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
             ],
         ));
     }
-    for features in ["auth,rustls", "postgrest,rustls", "rustls"] {
+    for features in [
+        "auth,rustls",
+        "postgrest,rustls",
+        "rustls",
+        "jwt-verify,rustls",
+    ] {
         out.push((
             format!("supabase --features {features}"),
             vec![
