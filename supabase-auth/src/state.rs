@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use supabase_core::{Clock, Method, Secret};
+use supabase_core::{AccessToken, Clock, Method, Secret};
 use tokio::sync::{OnceCell, broadcast};
 use tokio::time::Instant;
 
@@ -49,8 +49,21 @@ pub(crate) struct Inner {
 #[derive(Default)]
 struct Slot {
     session: Option<Session>,
+    /// The session's access token, prepared once for the `Authorization` header, so the
+    /// token provider hands it out without cloning the session or re-checking the token.
+    bearer: Option<AccessToken>,
     /// Bumped by every commit; the loader only fills an untouched slot.
     epoch: u64,
+}
+
+impl Slot {
+    fn set(&mut self, session: Option<Session>) {
+        // A token that cannot be a header value is not cached; the slow path reports it.
+        self.bearer = session
+            .as_ref()
+            .and_then(|s| AccessToken::new(s.access_token.expose()).ok());
+        self.session = session;
+    }
 }
 
 struct Failure {
@@ -115,7 +128,7 @@ impl Inner {
                     Ok(session) => {
                         let mut slot = self.slot();
                         if slot.epoch == 0 && slot.session.is_none() {
-                            slot.session = Some(session);
+                            slot.set(Some(session));
                         }
                     }
                     Err(_) => {
@@ -164,7 +177,7 @@ impl Inner {
             if !guard(slot.session.as_ref()) {
                 return Err(Error::RefreshDiscarded);
             }
-            slot.session = Some(session.clone());
+            slot.set(Some(session.clone()));
             slot.epoch += 1;
         }
         let stored = serde_json::to_string(&session)
@@ -217,7 +230,7 @@ impl Inner {
             let mut slot = self.slot();
             match slot.session.as_ref() {
                 Some(s) if guard(s) => {
-                    slot.session = None;
+                    slot.set(None);
                     slot.epoch += 1;
                     true
                 }
@@ -235,6 +248,28 @@ impl Inner {
             operation: "remove",
             source,
         })
+    }
+
+    /// The access token for the next data request: [`Inner::fresh_session`]'s token, taken
+    /// from the slot without cloning the session when no refresh is due.
+    pub async fn fresh_access_token(&self) -> Result<Option<AccessToken>, Error> {
+        self.ensure_loaded().await?;
+        {
+            let slot = self.slot();
+            match (&slot.session, &slot.bearer) {
+                (None, _) => return Ok(None),
+                (Some(session), Some(bearer))
+                    if !session.expires_within(self.now(), self.settings.margin_secs) =>
+                {
+                    return Ok(Some(bearer.clone()));
+                }
+                _ => {}
+            }
+        }
+        match self.fresh_session().await? {
+            Some(session) => Ok(Some(AccessToken::new(session.access_token.expose())?)),
+            None => Ok(None),
+        }
     }
 
     /// The current session, refreshed first when it expires within the margin (auth-js

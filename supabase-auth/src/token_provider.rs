@@ -58,10 +58,9 @@ impl fmt::Debug for SessionTokenProvider {
 #[async_trait]
 impl TokenProvider for SessionTokenProvider {
     async fn access_token(&self) -> Result<Option<AccessToken>, supabase_core::Error> {
-        match self.inner.fresh_session().await {
-            Ok(Some(session)) => Ok(Some(AccessToken::new(session.access_token.expose())?)),
-            Ok(None) => Ok(None),
-            Err(e) => Err(supabase_core::Error::TokenUnavailable(Box::new(e))),
-        }
+        self.inner
+            .fresh_access_token()
+            .await
+            .map_err(|e| supabase_core::Error::TokenUnavailable(Box::new(e)))
     }
 }
