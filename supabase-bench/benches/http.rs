@@ -20,16 +20,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput};
+use supabase::auth::{MemoryStore, SessionStore};
 use supabase::core::{AccessToken, CLIENT_INFO, StaticTokenProvider, TokenProvider};
 use supabase::postgrest::Order;
 use supabase::postgrest::PostgrestClient;
 use supabase_bench::fixtures::{
     ANON_KEY, FILTERS, LIMIT, ORDER_COLUMN, REFRESHED_JWT, SELECT, SELECT_ROWS, TABLE, Todo,
-    USER_JWT,
+    USER_JWT, stored_session,
 };
 use supabase_bench::{
-    Baseline, CachingProvider, Facts, Protocol, Recorded, Server, Settings, client_runtime, paired,
-    raise_fd_limit,
+    Baseline, Facts, Protocol, Recorded, Server, Settings, client_runtime, paired, raise_fd_limit,
 };
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
@@ -42,6 +42,8 @@ const SEQUENTIAL_BATCH: usize = 100;
 /// Requests (after a warm-up) in the profiling mode, see [`profile_only`].
 const PROFILE_REQUESTS: usize = 2_000;
 const PROFILE_WARM_UP: usize = 100;
+/// Requests of each kind in the one-by-one diagnostics of case 1 ([`in_situ_timing`]).
+const IN_SITU_ROUNDS: usize = 2_000;
 /// Concurrent requests in case 5.
 const CONCURRENT: usize = 1_000;
 /// Scoped clients created in the connection check of case 3.
@@ -121,6 +123,21 @@ async fn postgrest_rs_select(db: &postgrest::Postgrest) -> usize {
     let body = response.bytes().await.expect("postgrest crate: body");
     let rows: Vec<Todo> = serde_json::from_slice(&body).expect("postgrest crate: decode");
     black_box(rows).len()
+}
+
+/// Our request for case 1, built and not sent (the work `execute` does before any I/O).
+fn ours_request(client: &supabase::Client) -> supabase::core::Request {
+    let [(c1, v1), (c2, v2), (c3, v3)] = FILTERS;
+    client
+        .from(TABLE)
+        .select(SELECT)
+        .eq(c1, v1)
+        .eq(c2, v2)
+        .eq(c3, v3)
+        .order(ORDER_COLUMN, Order::desc())
+        .limit(LIMIT)
+        .to_request()
+        .expect("our client: request")
 }
 
 /// Runs `tasks` tasks that each send `per_task` requests one after the other, and checks
@@ -311,27 +328,28 @@ fn check_one_connection(s: &Setup, facts: &mut Facts) {
     facts.set("case3.http1.baseline_warmup_connections", baseline_warmup);
 }
 
-fn caching_provider(s: &Setup, expires_in: u64) -> Arc<CachingProvider> {
-    let postgrest = s.ours.postgrest();
-    let auth_url = format!("{}/auth/v1", s.server.url());
-    let token = AccessToken::new(USER_JWT).expect("token");
-    Arc::new(
-        CachingProvider::new(
-            postgrest.transport().clone(),
-            &auth_url,
-            token,
-            expires_in,
-            60,
-        )
-        .expect("provider"),
-    )
+/// A client of our façade signed in with a session (read from its session store, as after a
+/// sign-in) whose access token expires `expires_in` seconds from now, refreshed when less
+/// than 60 s are left: its data requests take their token from `supabase-auth`'s
+/// session-backed provider. It shares nothing with the other clients but the server.
+fn session_client(s: &Setup, expires_in: u64) -> supabase::Client {
+    const STORAGE_KEY: &str = "bench-session";
+    let store = Arc::new(MemoryStore::new());
+    s.rt.block_on(store.set(STORAGE_KEY, &stored_session(expires_in)))
+        .expect("store the session");
+    let _guard = s.rt.enter();
+    supabase::Client::builder(&s.server.url(), ANON_KEY)
+        .session_store(store)
+        .storage_key(STORAGE_KEY)
+        .refresh_margin(Duration::from_secs(60))
+        .build()
+        .expect("session client")
 }
 
-/// Case 5: a provider whose token is within the refresh margin refreshes exactly once under
+/// Case 5: a session whose token is within the refresh margin is refreshed exactly once under
 /// 1,000 concurrent requests, and every request carries the new token.
 fn check_one_refresh(s: &Setup, facts: &mut Facts) {
-    let provider = caching_provider(s, 10);
-    let client = Arc::new(s.ours.postgrest().with_token_provider(provider.clone()));
+    let client = Arc::new(session_client(s, 10).postgrest().clone());
     let refreshes_before = s.server.stats().refreshes();
     s.server.start_recording();
     s.rt.block_on(fan_out(&client, CONCURRENT, 1, |c| async move {
@@ -346,10 +364,8 @@ fn check_one_refresh(s: &Setup, facts: &mut Facts) {
         .filter(|r| r.header("authorization") == Some(new_bearer.as_str()))
         .count();
     facts.set("case5.concurrent_requests", CONCURRENT as u64);
-    facts.set("case5.provider_refreshes", provider.refreshes());
     facts.set("case5.server_refreshes", server_refreshes);
     facts.set("case5.requests_with_new_token", with_new_token as u64);
-    assert_eq!(provider.refreshes(), 1, "exactly one refresh");
     assert_eq!(server_refreshes, 1, "the server saw exactly one refresh");
     assert_eq!(selects.len(), CONCURRENT);
     assert_eq!(
@@ -404,16 +420,69 @@ fn case2_in_flight(c: &mut Criterion, s: &Setup, settings: &Settings) {
     group.finish();
 }
 
-/// Case 5's two clients: (static token, caching provider whose token is fresh for an hour,
-/// i.e. the steady state where every request reads the cached token).
+/// Case 5's two clients: (static token, session-backed provider whose token is fresh for an
+/// hour). Both are `PostgrestClient`s of our façade, so only the token provider differs.
 fn case5_clients(s: &Setup) -> (Arc<PostgrestClient>, Arc<PostgrestClient>) {
     let token = AccessToken::new(USER_JWT).expect("token");
     let fixed: Arc<dyn TokenProvider> = Arc::new(StaticTokenProvider::new(token));
-    let caching: Arc<dyn TokenProvider> = caching_provider(s, 3_600);
+    let session = session_client(s, 3_600).postgrest().clone();
     (
-        Arc::new(s.ours.postgrest().with_token_provider(fixed)),
-        Arc::new(s.ours.postgrest().with_token_provider(caching)),
+        Arc::new(session.with_token_provider(fixed)),
+        Arc::new(session),
     )
+}
+
+/// Diagnostics for case 1, timed one by one: how long building a request takes between
+/// network waits (ours with `to_request`, the baseline's with `RequestBuilder::build`), and how
+/// long the baseline's next request then takes, against one sent after no build at all.
+/// Medians over [`IN_SITU_ROUNDS`] requests of each kind, interleaved.
+fn in_situ_timing(s: &Setup, facts: &mut Facts) {
+    let mut build = [Vec::new(), Vec::new()];
+    let mut after = [Vec::new(), Vec::new(), Vec::new()];
+    s.rt.block_on(async {
+        for i in 0..3 * IN_SITU_ROUNDS {
+            let kind = i % 3;
+            let started = Instant::now();
+            match kind {
+                1 => drop(black_box(ours_request(&s.ours))),
+                2 => drop(black_box(
+                    s.baseline
+                        .request(TABLE, SELECT, &FILTERS)
+                        .build()
+                        .expect("request"),
+                )),
+                _ => {}
+            }
+            if let Some(times) = kind.checked_sub(1).and_then(|k| build.get_mut(k)) {
+                times.push(started.elapsed());
+            }
+            let started = Instant::now();
+            baseline_select(&s.baseline).await;
+            if let Some(times) = after.get_mut(kind) {
+                times.push(started.elapsed());
+            }
+        }
+    });
+    let median = |times: &mut Vec<Duration>| {
+        times.sort();
+        times
+            .get(times.len() / 2)
+            .map_or(0.0, |d| d.as_nanos() as f64)
+    };
+    let [ours_build, base_build] = &mut build;
+    let [after_nothing, after_ours, after_base] = &mut after;
+    facts.set("case1.in_situ.rounds", IN_SITU_ROUNDS as u64);
+    facts.set("case1.in_situ.ours_build_ns", median(ours_build));
+    facts.set("case1.in_situ.baseline_build_ns", median(base_build));
+    facts.set(
+        "case1.in_situ.request_after_nothing_ns",
+        median(after_nothing),
+    );
+    facts.set("case1.in_situ.request_after_ours_ns", median(after_ours));
+    facts.set(
+        "case1.in_situ.request_after_baseline_ns",
+        median(after_base),
+    );
 }
 
 /// Paired measurements (see [`paired`]): the ratios the report judges the targets by.
@@ -433,6 +502,39 @@ fn paired_cases(s: &Setup, settings: &Settings, facts: &mut Facts) {
         },
     );
     facts.set("case1.paired", case1.to_json());
+    // Diagnostics for case 1: what building a request costs *between* network waits, where
+    // caches have gone cold, rather than in a hot loop (case 3). Each side of these pairs is
+    // the baseline's request; one side first builds a request and throws it away.
+    let ours = &s.ours;
+    let base = &s.baseline;
+    for (name, build_ours) in [
+        ("case1.in_situ.ours_build", true),
+        ("case1.in_situ.baseline_build", false),
+    ] {
+        let pair = paired(
+            settings.paired_rounds,
+            || {
+                s.rt.block_on(sequential(&s.baseline, |c| async move {
+                    if build_ours {
+                        black_box(ours_request(ours));
+                    } else {
+                        black_box(
+                            base.request(TABLE, SELECT, &FILTERS)
+                                .build()
+                                .expect("request"),
+                        );
+                    }
+                    baseline_select(&c).await
+                }))
+            },
+            || {
+                s.rt.block_on(sequential(&s.baseline, |c| async move {
+                    baseline_select(&c).await
+                }))
+            },
+        );
+        facts.set(name, pair.to_json());
+    }
     let case6 = paired(
         settings.paired_rounds,
         || {
@@ -497,12 +599,12 @@ fn paired_cases(s: &Setup, settings: &Settings, facts: &mut Facts) {
     );
     facts.set("case6.in_flight.paired", case6.to_json());
 
-    let (static_client, caching_client) = case5_clients(s);
+    let (static_client, session_client) = case5_clients(s);
     let case5 = paired(
         settings.heavy_paired_rounds,
         || {
             timed(Box::pin(fan_out(
-                &caching_client,
+                &session_client,
                 CONCURRENT,
                 1,
                 |c| async move { ours_postgrest_select(&c).await },
@@ -521,7 +623,7 @@ fn paired_cases(s: &Setup, settings: &Settings, facts: &mut Facts) {
 }
 
 fn case5_provider(c: &mut Criterion, s: &Setup, settings: &Settings) {
-    let (static_client, caching_client) = case5_clients(s);
+    let (static_client, session_client) = case5_clients(s);
 
     let mut group = c.benchmark_group("case5_provider_1000");
     group
@@ -535,9 +637,9 @@ fn case5_provider(c: &mut Criterion, s: &Setup, settings: &Settings) {
             })
         })
     });
-    group.bench_function("caching_provider", |b| {
+    group.bench_function("session_provider", |b| {
         b.to_async(&s.rt).iter(|| {
-            fan_out(&caching_client, CONCURRENT, 1, |c| async move {
+            fan_out(&session_client, CONCURRENT, 1, |c| async move {
                 ours_postgrest_select(&c).await
             })
         })
@@ -590,6 +692,7 @@ fn main() {
         "server_connections_after_checks",
         s.server.stats().connections(),
     );
+    in_situ_timing(&s, &mut facts);
     paired_cases(&s, &settings, &mut facts);
     facts.write().expect("write facts");
 

@@ -111,6 +111,24 @@ pub fn rows_body(n: usize) -> Result<Vec<u8>, serde_json::Error> {
     serde_json::to_vec(&rows)
 }
 
+/// A session as our Auth client stores it after a sign-in (the JSON of supabase-js), holding
+/// [`USER_JWT`] and expiring `expires_in` seconds from now (the bench's clock is the system
+/// clock). Case 5 puts it in a session store so a client starts signed in without a request.
+pub fn stored_session(expires_in: u64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    serde_json::json!({
+        "access_token": USER_JWT,
+        "token_type": "bearer",
+        "expires_in": expires_in,
+        "expires_at": now + expires_in,
+        "refresh_token": "refresh-token-1",
+        "user": {"id": "00000000-0000-4000-8000-000000000002", "aud": "authenticated", "role": "authenticated"}
+    })
+    .to_string()
+}
+
 /// The body Auth answers to a refresh: a session whose access token is [`REFRESHED_JWT`].
 pub fn session_body() -> String {
     serde_json::json!({

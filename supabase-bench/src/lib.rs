@@ -10,8 +10,6 @@
 //! - [`Baseline`]: what a user would write without our client: raw `reqwest` with a
 //!   hand-built, form-urlencoded URL and `serde_json`.
 //! - [`fixtures`]: the query every case sends, the row types and the bodies.
-//! - [`CachingProvider`]: a **test-only stand-in** for the session-backed `TokenProvider`
-//!   that `supabase-auth` is getting (case 5).
 //! - [`Facts`]: non-timing results (connection counts, refresh counts, peak memory) that a
 //!   bench writes next to criterion's output for `cargo xtask bench` to put in the report.
 //! - [`paired`]: ours and the baseline measured in alternating batches, the ratio the report
@@ -28,14 +26,12 @@ mod baseline;
 mod facts;
 pub mod fixtures;
 mod paired;
-mod provider;
 mod server;
 mod settings;
 
 pub use baseline::Baseline;
 pub use facts::Facts;
 pub use paired::{Paired, paired};
-pub use provider::CachingProvider;
 pub use server::{Protocol, Recorded, Server, ServerStats};
 pub use settings::{Settings, client_runtime, raise_fd_limit};
 

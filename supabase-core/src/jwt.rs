@@ -103,14 +103,25 @@ fn checked_payload(token: &str) -> Result<Vec<u8>, Error> {
     if token.len() > MAX_JWT_LEN {
         return Err(malformed("the token is longer than 32 KiB"));
     }
-    if token
-        .bytes()
-        .any(|b| b.is_ascii_control() || b.is_ascii_whitespace())
-    {
-        return Err(malformed(
-            "the token contains whitespace or a control character (CR, LF, NUL, …)",
-        ));
-    }
+    // Every part is checked against the base64url alphabet, which has no whitespace and no
+    // control character, so a token with one always fails below; it is looked for only then,
+    // to say so.
+    shape_and_payload(token).map_err(|error| {
+        if token
+            .bytes()
+            .any(|b| b.is_ascii_control() || b.is_ascii_whitespace())
+        {
+            malformed("the token contains whitespace or a control character (CR, LF, NUL, …)")
+        } else {
+            error
+        }
+    })
+}
+
+/// The three parts of a JWT, the header a non-empty JSON object, the signature base64url;
+/// returns the decoded claims bytes.
+fn shape_and_payload(token: &str) -> Result<Vec<u8>, Error> {
+    let malformed = |reason| Error::MalformedJwt { reason };
     let mut parts = token.split('.');
     let (Some(header), Some(payload), Some(signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -129,12 +140,48 @@ fn checked_payload(token: &str) -> Result<Vec<u8>, Error> {
         return Err(malformed("the signature is not base64url"));
     }
     let header = decode_part(header).ok_or(malformed("the header is not base64url"))?;
-    let header: Map<String, Value> = serde_json::from_slice(&header)
+    let header: HeaderShape = serde_json::from_slice(&header)
         .map_err(|_| malformed("the header is not a JSON object"))?;
-    if header.is_empty() {
+    if header.entries == 0 {
         return Err(malformed("the header is an empty JSON object"));
     }
     decode_part(payload).ok_or(malformed("the claims are not base64url"))
+}
+
+/// What is checked of a JWT header: a JSON object, and how many entries it has. Reading it
+/// this way stores none of its keys or values.
+struct HeaderShape {
+    entries: usize,
+}
+
+impl<'de> Deserialize<'de> for HeaderShape {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HeaderShape;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HeaderShape, A::Error> {
+                let mut entries = 0;
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {
+                    entries += 1;
+                }
+                Ok(HeaderShape { entries })
+            }
+        }
+
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// A non-negative number of seconds.
@@ -195,6 +242,33 @@ mod tests {
     }
 
     #[test]
+    fn names_whitespace_and_control_characters() {
+        let good = jwt(r#"{"exp":10}"#);
+        for bad in [
+            format!("{good}\r\n"),
+            format!(" {good}"),
+            good.replacen('.', ".\0", 1),
+            good.replacen('.', "\t.", 1),
+        ] {
+            for err in [
+                decode_jwt_exp(&bad).unwrap_err(),
+                decode_jwt_claims(&bad).unwrap_err(),
+            ] {
+                match err {
+                    Error::MalformedJwt { reason } => {
+                        assert!(
+                            reason.contains("whitespace or a control"),
+                            "{bad:?}: {reason}"
+                        )
+                    }
+                    other => panic!("{bad:?}: {other:?}"),
+                }
+            }
+        }
+        assert_eq!(decode_jwt_exp(&good).unwrap(), Some(10));
+    }
+
+    #[test]
     fn rejects_malformed_tokens() {
         let cases = [
             String::new(),
@@ -205,6 +279,10 @@ mod tests {
             format!("{}.{}.sig", b64("{\"alg\":1}"), b64("[1]")),
             format!("{}.{}.sig", b64("{\"alg\":1}"), b64("not json")),
             format!("{}.{}.sig", b64("nope"), b64("{}")),
+            format!("{}.{}.sig", b64("{}"), b64("{}")),
+            format!("{}.{}.sig", b64(" { } "), b64("{}")),
+            format!("{}.{}.sig", b64(r#"["alg"]"#), b64("{}")),
+            format!("{}.{}.sig", b64(r#"{"alg":"HS256"} x"#), b64("{}")),
             format!("{}\r\n", jwt("{}")),
             format!("{}.sig%", jwt("{}").rsplit_once('.').unwrap().0),
             "x".repeat(MAX_JWT_LEN + 1),

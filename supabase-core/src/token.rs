@@ -1,9 +1,9 @@
 //! Where the bearer token of the next request comes from.
 
 use std::fmt::{self, Debug};
-use std::sync::Arc;
 
 use async_trait::async_trait;
+use bytes::Bytes;
 use http::HeaderValue;
 
 use crate::{Error, Secret, header_value};
@@ -12,27 +12,32 @@ use crate::{Error, Secret, header_value};
 ///
 /// Building one checks that the token can go into an HTTP header (not empty, no CR/LF/NUL or
 /// other control characters) and prepares the `Authorization: Bearer …` value once, marked
-/// sensitive; cloning one (as every request does) costs two reference-count bumps and no
-/// allocation. `Debug` never shows it.
+/// sensitive; the token is kept only inside that value. Cloning one (as every request does)
+/// costs one reference-count bump and no allocation. `Debug` never shows it.
 ///
 /// ```
 /// use supabase_core::AccessToken;
 ///
 /// let token = AccessToken::new("eyJ.abc.def")?;
 /// assert_eq!(token.expose(), "eyJ.abc.def");
+/// assert_eq!(token.bearer_header(), "Bearer eyJ.abc.def");
 /// assert_eq!(format!("{token:?}"), "AccessToken([REDACTED])");
 /// assert!(AccessToken::new("bad\r\ntoken").is_err());
 /// # Ok::<(), supabase_core::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct AccessToken {
-    token: Arc<Secret>,
+    /// `Bearer <token>`, marked sensitive.
     bearer: HeaderValue,
 }
+
+/// What precedes the token in the header value.
+const BEARER_PREFIX: &str = "Bearer ";
 
 impl AccessToken {
     /// Checks and wraps a bearer token. It does not need to be a JWT (project keys are not).
     pub fn new(token: impl Into<String>) -> Result<Self, Error> {
+        // Held as a `Secret` so that the caller's copy is wiped when it is dropped.
         let token = Secret::new(token);
         if token.is_empty() {
             return Err(Error::InvalidHeader {
@@ -40,17 +45,34 @@ impl AccessToken {
                 reason: "the bearer token is empty",
             });
         }
-        let mut bearer = header_value("authorization", &format!("Bearer {}", token.expose()))?;
+        let mut value = String::with_capacity(BEARER_PREFIX.len() + token.expose().len());
+        value.push_str(BEARER_PREFIX);
+        value.push_str(token.expose());
+        // The header value takes the buffer over without copying it.
+        let mut bearer = match HeaderValue::from_maybe_shared(Bytes::from(value)) {
+            Ok(bearer) => bearer,
+            // Name the reason (a control character, …); the prefix is always valid.
+            Err(_) => {
+                return Err(header_value("authorization", token.expose())
+                    .err()
+                    .unwrap_or(Error::InvalidHeader {
+                        name: "authorization".into(),
+                        reason: "not a valid HTTP header value",
+                    }));
+            }
+        };
         bearer.set_sensitive(true);
-        Ok(Self {
-            token: Arc::new(token),
-            bearer,
-        })
+        Ok(Self { bearer })
     }
 
     /// The token itself.
     pub fn expose(&self) -> &str {
-        self.token.expose()
+        // The value was built from `BEARER_PREFIX` and a `&str`, so both always succeed.
+        self.bearer
+            .as_bytes()
+            .get(BEARER_PREFIX.len()..)
+            .and_then(|token| std::str::from_utf8(token).ok())
+            .unwrap_or_default()
     }
 
     /// The `Authorization` header value, `Bearer <token>`, marked sensitive.
@@ -160,6 +182,20 @@ mod tests {
         assert!(!format!("{p:?}").contains("secret-token-value"));
         assert!(!format!("{:?}", p.token()).contains("secret-token-value"));
         assert!(p.token().bearer_header().is_sensitive());
+    }
+
+    #[test]
+    fn keeps_the_token_exactly() {
+        for token in ["eyJ.abc.def", "with\ttab", "caf\u{e9}-t\u{f6}ken", "x"] {
+            let t = AccessToken::new(token).unwrap();
+            assert_eq!(t.expose(), token);
+            assert_eq!(
+                t.bearer_header().as_bytes(),
+                format!("Bearer {token}").as_bytes()
+            );
+            assert!(t.bearer_header().is_sensitive());
+            assert_eq!(t.clone().expose(), token);
+        }
     }
 
     #[test]

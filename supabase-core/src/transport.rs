@@ -22,6 +22,9 @@ use crate::{
 /// The default limit on the size of a response body: 256 MiB.
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
 
+/// The most a `Content-Length` makes the transport reserve before the bytes arrive: 32 MiB.
+const MAX_PREALLOCATION: usize = 32 * 1024 * 1024;
+
 static APIKEY: HeaderName = HeaderName::from_static("apikey");
 
 /// Options of a [`Transport`].
@@ -159,36 +162,39 @@ impl Transport {
         request: Request,
         tokens: &dyn TokenProvider,
     ) -> Result<Response, Error> {
+        self.send_ref(&request, tokens).await
+    }
+
+    /// [`Transport::send`] for a request the caller keeps (to send it again, for example):
+    /// nothing is cloned beyond what the HTTP client needs to own.
+    pub async fn send_ref(
+        &self,
+        request: &Request,
+        tokens: &dyn TokenProvider,
+    ) -> Result<Response, Error> {
         let inner = &*self.inner;
-        let mut headers = request.headers;
-        for (name, value) in &inner.headers {
-            if !headers.contains_key(name) {
-                headers.insert(name.clone(), value.clone());
-            }
-        }
-        if !headers.contains_key(&APIKEY) {
-            headers.insert(APIKEY.clone(), inner.apikey.clone());
-        }
-        if !headers.contains_key(AUTHORIZATION) {
-            let bearer = match tokens.access_token().await? {
+        let bearer = if request.headers.contains_key(AUTHORIZATION)
+            || inner.headers.contains_key(AUTHORIZATION)
+        {
+            None
+        } else {
+            Some(match tokens.access_token().await? {
                 Some(token) => token.bearer_header().clone(),
                 None => inner.key_bearer.clone(),
-            };
-            headers.insert(AUTHORIZATION, bearer);
+            })
+        };
+        let mut http_request = reqwest::Request::new(request.method.clone(), request.url.clone());
+        *http_request.headers_mut() = self.headers_for(&request.headers, bearer);
+        *http_request.timeout_mut() = request.timeout.or(inner.timeout);
+        if let Some(body) = &request.body {
+            *http_request.body_mut() = Some(body.clone().into());
         }
-        let origin = request.url.clone();
-        let mut builder = inner
+        let mut response = inner
             .http
-            .request(request.method, request.url)
-            .headers(headers);
-        if let Some(timeout) = request.timeout.or(inner.timeout) {
-            builder = builder.timeout(timeout);
-        }
-        if let Some(body) = request.body {
-            builder = builder.body(body);
-        }
-        let mut response = builder.send().await.map_err(Error::from_reqwest)?;
-        if !same_origin(&origin, response.url()) {
+            .execute(http_request)
+            .await
+            .map_err(Error::from_reqwest)?;
+        if !same_origin(&request.url, response.url()) {
             return Err(Error::Transport {
                 kind: TransportErrorKind::Redirect,
                 source: Box::new(RedirectRefused::CrossOrigin),
@@ -197,27 +203,79 @@ impl Transport {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let limit = inner.max_response_bytes;
-        if let Some(len) = headers
+        let length = headers
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            && len > limit as u64
-        {
+            .and_then(|v| v.parse::<u64>().ok());
+        if length.is_some_and(|len| len > limit as u64) {
             return Err(Error::ResponseTooLarge { limit });
         }
-        let mut body = BytesMut::new();
-        while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
-            if body.len().saturating_add(chunk.len()) > limit {
-                return Err(Error::ResponseTooLarge { limit });
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = read_body(response, length, limit).await?;
         Ok(Response {
             status,
             headers,
-            body: body.freeze(),
+            body,
         })
     }
+
+    /// The headers that go out: the request's own, then the global ones it does not set,
+    /// then `apikey` and `Authorization` unless set already. Built in one map of the right
+    /// size, moved into the HTTP request without another copy.
+    fn headers_for(&self, own: &HeaderMap, bearer: Option<HeaderValue>) -> HeaderMap {
+        let inner = &*self.inner;
+        let mut headers = HeaderMap::with_capacity(own.len() + inner.headers.len() + 2);
+        for (name, value) in own {
+            headers.append(name.clone(), value.clone());
+        }
+        for (name, value) in &inner.headers {
+            if !own.contains_key(name) {
+                headers.append(name.clone(), value.clone());
+            }
+        }
+        if !headers.contains_key(&APIKEY) {
+            headers.insert(APIKEY.clone(), inner.apikey.clone());
+        }
+        if let Some(bearer) = bearer {
+            headers.insert(AUTHORIZATION, bearer);
+        }
+        headers
+    }
+}
+
+/// Reads the whole body, failing once it grows past `limit`. A body that arrives in one
+/// chunk (the usual case for PostgREST's answers) is kept as it is, without a copy.
+async fn read_body(
+    mut response: reqwest::Response,
+    length: Option<u64>,
+    limit: usize,
+) -> Result<Bytes, Error> {
+    let Some(first) = response.chunk().await.map_err(Error::from_reqwest)? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() > limit {
+        return Err(Error::ResponseTooLarge { limit });
+    }
+    let Some(second) = response.chunk().await.map_err(Error::from_reqwest)? else {
+        return Ok(first);
+    };
+    // Trust a `Content-Length` for the first allocation only up to a point: a server that
+    // announces a huge body and sends little must not make us reserve it.
+    let expected = length
+        .and_then(|len| usize::try_from(len).ok())
+        .unwrap_or(0)
+        .min(limit)
+        .min(MAX_PREALLOCATION);
+    let mut body = BytesMut::with_capacity(expected.max(first.len().saturating_add(second.len())));
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
+        if body.len().saturating_add(chunk.len()) > limit {
+            return Err(Error::ResponseTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(Error::from_reqwest)?;
+    }
+    Ok(body.freeze())
 }
 
 impl fmt::Debug for Transport {

@@ -1,10 +1,12 @@
 //! The query builder: what a request does to a table (postgrest-js `PostgrestQueryBuilder`).
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use serde::Serialize;
 use supabase_core::Method;
 
-use crate::encode::{clean_select, columns_param};
+use crate::encode::{clean_select_into, columns_param};
 use crate::ordered_json::bulk_columns;
 use crate::request::{RequestState, Target};
 use crate::{FilterBuilder, InsertOptions, PostgrestClient, UpsertOptions};
@@ -18,14 +20,14 @@ use crate::{FilterBuilder, InsertOptions, PostgrestClient, UpsertOptions};
 #[must_use = "a query does nothing until an operation is chosen and it is awaited"]
 pub struct QueryBuilder {
     client: PostgrestClient,
-    table: String,
+    table: Arc<str>,
 }
 
 impl QueryBuilder {
     pub(crate) fn new(client: PostgrestClient, table: &str) -> Self {
         Self {
             client,
-            table: table.to_owned(),
+            table: Arc::from(table),
         }
     }
 
@@ -51,7 +53,9 @@ impl QueryBuilder {
     /// ```
     pub fn select(&self, columns: &str) -> FilterBuilder {
         let mut state = self.state(Method::GET);
-        state.query.set("select", clean_select(columns));
+        state
+            .query
+            .set_with("select", |buf| clean_select_into(columns, buf));
         FilterBuilder::from_state(state)
     }
 
@@ -163,9 +167,10 @@ fn set_body(state: &mut RequestState, values: &impl Serialize, bulk_columns_para
             if bulk_columns_param {
                 let columns = bulk_columns(&body);
                 if !columns.is_empty() {
-                    state
-                        .query
-                        .set("columns", columns_param(columns.iter().map(String::as_str)));
+                    state.query.set(
+                        "columns",
+                        &columns_param(columns.iter().map(String::as_str)),
+                    );
                 }
             }
             state.body = Some(Ok(Bytes::from(body)));

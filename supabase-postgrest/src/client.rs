@@ -7,8 +7,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde::Serialize;
 use supabase_core::{
-    Config, Method, ProjectKeyProvider, Secret, StaticTokenProvider, TokenProvider, Transport,
-    TransportOptions, Url, validate_base_url,
+    Config, HeaderValue, Method, ProjectKeyProvider, Secret, StaticTokenProvider, TokenProvider,
+    Transport, TransportOptions, Url, header_value, validate_base_url,
 };
 
 use crate::execute::{finish, send};
@@ -40,8 +40,17 @@ use crate::{Error, FilterBuilder, PostgrestResponse, QueryBuilder, RetryPolicy};
 pub struct PostgrestClient {
     pub(crate) shared: Arc<Shared>,
     pub(crate) tokens: Arc<dyn TokenProvider>,
-    pub(crate) schema: Option<Arc<str>>,
+    pub(crate) schema: Option<Schema>,
     pub(crate) retry: RetryPolicy,
+}
+
+/// A schema name and its header value, made once per client rather than once per request
+/// (`None` when the name cannot be sent as a header: every request then fails with the
+/// reason).
+#[derive(Clone)]
+pub(crate) struct Schema {
+    pub(crate) name: Arc<str>,
+    pub(crate) header: Option<HeaderValue>,
 }
 
 pub(crate) struct Shared {
@@ -120,8 +129,10 @@ impl PostgrestClient {
     #[must_use]
     pub fn with_token_provider(&self, tokens: Arc<dyn TokenProvider>) -> Self {
         Self {
+            shared: Arc::clone(&self.shared),
             tokens,
-            ..self.clone()
+            schema: self.schema.clone(),
+            retry: self.retry,
         }
     }
 
@@ -152,7 +163,10 @@ impl PostgrestClient {
     #[must_use]
     pub fn schema(&self, schema: &str) -> Self {
         Self {
-            schema: Some(Arc::from(schema)),
+            schema: Some(Schema {
+                name: Arc::from(schema),
+                header: header_value("accept-profile", schema).ok(),
+            }),
             ..self.clone()
         }
     }
@@ -215,7 +229,7 @@ impl PostgrestClient {
         let mut state = RequestState::new(
             self.clone(),
             Method::POST,
-            Target::Function(function.to_owned()),
+            Target::Function(Arc::from(function)),
         );
         state.body = Some(match serde_json::to_vec(&args) {
             Ok(body) if body == b"null" => Ok(Bytes::from_static(b"{}")),
@@ -249,7 +263,7 @@ impl PostgrestClient {
 
     /// The schema in use, if one was chosen.
     pub fn schema_name(&self) -> Option<&str> {
-        self.schema.as_deref()
+        self.schema.as_ref().map(|schema| &*schema.name)
     }
 
     /// The retry policy in use.
@@ -272,7 +286,7 @@ impl fmt::Debug for PostgrestClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PostgrestClient")
             .field("url", &self.shared.url.as_str())
-            .field("schema", &self.schema)
+            .field("schema", &self.schema_name())
             .field("tokens", &self.tokens)
             .field("transport", &self.shared.transport)
             .field("retry", &self.retry)

@@ -16,19 +16,28 @@ use crate::value::Scalar;
 /// assert_eq!(clean_select(" id ,\n\t\"first name\" , other ( a , b ) "), "id,\"first name\",other(a,b)");
 /// ```
 pub fn clean_select(columns: &str) -> String {
+    let mut out = String::with_capacity(columns.len());
+    clean_select_into(columns, &mut out);
+    out
+}
+
+/// [`clean_select`], appending to `out`.
+pub(crate) fn clean_select_into(columns: &str, out: &mut String) {
+    // The usual column list has no whitespace at all: copy it as it is.
+    if !columns.chars().any(char::is_whitespace) {
+        out.push_str(columns);
+        return;
+    }
     let mut quoted = false;
-    columns
-        .chars()
-        .filter(|c| {
-            if c.is_whitespace() && !quoted {
-                return false;
-            }
-            if *c == '"' {
-                quoted = !quoted;
-            }
-            true
-        })
-        .collect()
+    out.extend(columns.chars().filter(|c| {
+        if c.is_whitespace() && !quoted {
+            return false;
+        }
+        if *c == '"' {
+            quoted = !quoted;
+        }
+        true
+    }));
 }
 
 /// Checks a table, column or function name: not empty, not `.` or `..` (which the URL would
@@ -40,7 +49,12 @@ pub(crate) fn check_name(kind: &str, name: &str) -> Result<(), String> {
     if name == "." || name == ".." {
         return Err(format!("{kind} name must not be `.` or `..`"));
     }
-    if name.chars().any(char::is_control) {
+    let control = if name.is_ascii() {
+        name.bytes().any(|b| b.is_ascii_control())
+    } else {
+        name.chars().any(char::is_control)
+    };
+    if control {
         return Err(format!(
             "{kind} name must not contain control characters (CR, LF, NUL, …)"
         ));

@@ -20,17 +20,17 @@ pub(crate) async fn send(client: &PostgrestClient, built: &Built) -> Result<Resp
     let max_retries = if built.retry { policy.max_retries() } else { 0 };
     let mut attempt: u32 = 0;
     loop {
-        let mut request = built.request.clone();
-        if attempt > 0 {
+        let transport = &client.shared.transport;
+        let tokens = client.tokens.as_ref();
+        let result = if attempt == 0 {
+            transport.send_ref(&built.request, tokens).await
+        } else {
+            let mut request = built.request.clone();
             request
                 .headers
                 .insert(X_RETRY_COUNT, HeaderValue::from(attempt));
-        }
-        let result = client
-            .shared
-            .transport
-            .send(request, client.tokens.as_ref())
-            .await;
+            transport.send(request, tokens).await
+        };
         let again = attempt < max_retries
             && match &result {
                 Ok(response) => is_retryable_status(response.status),
@@ -125,16 +125,16 @@ impl<S> FilterBuilder<S> {
     /// # Ok(()) }
     /// ```
     pub async fn execute_raw(self) -> Result<Response, Error> {
-        let built = self.state.build()?;
-        send(&self.state.client, &built).await
+        let (client, built) = self.state.into_built()?;
+        send(&client, &built).await
     }
 }
 
 impl<S: Shape> FilterBuilder<S> {
     /// Sends the request and decodes the answer as the builder's shape (what `.await` does).
     async fn send_typed(self) -> Result<PostgrestResponse<S::Output>, Error> {
-        let built = self.state.build()?;
-        let response = send(&self.state.client, &built).await?;
+        let (client, built) = self.state.into_built()?;
+        let response = send(&client, &built).await?;
         finish::<S>(response, &built)
     }
 }

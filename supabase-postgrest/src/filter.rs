@@ -82,9 +82,13 @@ impl<S> FilterBuilder<S> {
     /// Adds `column=<operator>.<value>` (nothing quoted or escaped beyond URL encoding).
     fn op(mut self, column: &str, operator: &str, value: impl Display) -> Self {
         self.state.check("column", column);
-        self.state
-            .query
-            .append(column, format!("{operator}.{value}"));
+        self.state.query.append_with(column, |buf| {
+            use std::fmt::Write;
+            buf.push_str(operator);
+            buf.push('.');
+            // Writing into a `String` cannot fail.
+            let _ = write!(buf, "{value}");
+        });
         self
     }
 
@@ -471,7 +475,7 @@ impl<S> FilterBuilder<S> {
     /// assert_eq!(q.query_pairs()[1], ("or".into(), "(id.gt.3,and(id.eq.1,name.eq.Luke))".into()));
     /// ```
     pub fn or(mut self, filters: &str) -> Self {
-        self.state.query.append("or", format!("({filters})"));
+        self.state.query.append("or", &format!("({filters})"));
         self
     }
 
@@ -486,7 +490,7 @@ impl<S> FilterBuilder<S> {
         self.state.check("referenced table", referenced_table);
         self.state
             .query
-            .append(format!("{referenced_table}.or"), format!("({filters})"));
+            .append(&format!("{referenced_table}.or"), &format!("({filters})"));
         self
     }
 

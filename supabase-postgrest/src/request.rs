@@ -2,6 +2,7 @@
 //! HTTP request at send time (postgrest-js `PostgrestBuilder.then`, reference §1.0).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -20,9 +21,9 @@ const PREFER: &str = "prefer";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Target {
     /// `/<relation>`
-    Relation(String),
+    Relation(Arc<str>),
     /// `/rpc/<function>`
-    Function(String),
+    Function(Arc<str>),
     /// `/` (the OpenAPI description)
     Root,
 }
@@ -213,6 +214,14 @@ impl RequestState {
         values
     }
 
+    /// Assembles the HTTP request and lets go of everything else: what a send keeps while it
+    /// waits for the answer is the client and the request, not the builder's strings.
+    pub(crate) fn into_built(self: Box<Self>) -> Result<(PostgrestClient, Built), Error> {
+        let built = self.build()?;
+        let RequestState { client, .. } = *self;
+        Ok((client, built))
+    }
+
     /// Assembles the HTTP request.
     pub(crate) fn build(&self) -> Result<Built, Error> {
         if let Some(reason) = &self.invalid {
@@ -224,7 +233,7 @@ impl RequestState {
             Some(Err(reason)) => return Err(Error::Serialize(reason.clone())),
             None => None,
         };
-        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut rpc_pairs: Vec<(String, String)> = Vec::new();
         let mut rpc_head_object = false;
         if matches!(self.target, Target::Function(_)) {
             match self.rpc_mode {
@@ -245,13 +254,16 @@ impl RequestState {
                         } else {
                             Method::GET
                         };
-                        pairs = args;
+                        rpc_pairs = args;
                         body = None;
                     }
                 }
             }
         }
-        pairs.extend(self.query.pairs().iter().cloned());
+        let pairs = rpc_pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(self.query.pairs());
 
         let mut url = self.client.shared.url.clone();
         {
@@ -271,12 +283,12 @@ impl RequestState {
                 }
             }
         }
-        if !pairs.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        if !rpc_pairs.is_empty() || !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(pairs);
         }
 
-        let mut headers = self.headers.clone();
+        let mut headers = HeaderMap::with_capacity(self.headers.len() + 3);
+        headers.extend(self.headers.iter().map(|(k, v)| (k.clone(), v.clone())));
         let prefer = self.prefer(rpc_head_object);
         let wants_count = prefer.iter().any(|p| {
             ["count=exact", "count=planned", "count=estimated"]
@@ -296,7 +308,11 @@ impl RequestState {
             } else {
                 "content-profile"
             };
-            headers.insert(HeaderName::from_static(name), header_value(name, schema)?);
+            let value = match &schema.header {
+                Some(value) => value.clone(),
+                None => header_value(name, &schema.name)?,
+            };
+            headers.insert(HeaderName::from_static(name), value);
         }
         if !read {
             headers.insert(
@@ -338,7 +354,7 @@ impl fmt::Debug for RequestState {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("target", &self.target)
-            .field("query", &self.query.pairs())
+            .field("query", &self.query)
             .field("headers", &self.headers)
             .field("prefer", &self.prefer(false))
             .field(

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use supabase_core::{Method, Request};
 
-use crate::encode::clean_select;
+use crate::encode::clean_select_into;
 use crate::request::{RpcMode, Target};
 use crate::shape::{Head, Json, MaybeSingle, Reshape, Shape, Single, Text};
 use crate::{Count, Error, ExplainOptions, FilterBuilder, Order};
@@ -23,7 +23,9 @@ impl<S> FilterBuilder<S> {
     /// assert_eq!(request.headers["prefer"], "return=representation");
     /// ```
     pub fn select(mut self, columns: &str) -> Self {
-        self.state.query.set("select", clean_select(columns));
+        self.state
+            .query
+            .set_with("select", |buf| clean_select_into(columns, buf));
         self.state
             .prefer_chain
             .push("return=representation".to_owned());
@@ -61,12 +63,21 @@ impl<S> FilterBuilder<S> {
     }
 
     fn push_order(&mut self, key: &str, column: &str, order: Order) {
-        let term = format!("{column}.{order}");
-        let value = match self.state.query.get(key) {
-            Some(existing) => format!("{existing},{term}"),
-            None => term,
+        use std::fmt::Write;
+        let write_term = |buf: &mut String| {
+            buf.push_str(column);
+            buf.push('.');
+            // Writing into a `String` cannot fail.
+            let _ = write!(buf, "{order}");
         };
-        self.state.query.set(key, value);
+        match self.state.query.get(key) {
+            None => self.state.query.append_with(key, write_term),
+            Some(existing) => {
+                let mut value = format!("{existing},");
+                write_term(&mut value);
+                self.state.query.set(key, &value);
+            }
+        }
     }
 
     /// Returns at most `count` rows (`limit=<count>`).
@@ -76,7 +87,11 @@ impl<S> FilterBuilder<S> {
     /// assert_eq!(db.from("t").select("*").limit(1).query_string(), "select=*&limit=1");
     /// ```
     pub fn limit(mut self, count: u64) -> Self {
-        self.state.query.set("limit", count.to_string());
+        self.state.query.set_with("limit", |buf| {
+            use std::fmt::Write;
+            // Writing into a `String` cannot fail.
+            let _ = write!(buf, "{count}");
+        });
         self
     }
 
@@ -91,7 +106,7 @@ impl<S> FilterBuilder<S> {
         self.state.check("referenced table", referenced_table);
         self.state
             .query
-            .set(&format!("{referenced_table}.limit"), count.to_string());
+            .set(&format!("{referenced_table}.limit"), &count.to_string());
         self
     }
 
@@ -132,9 +147,9 @@ impl<S> FilterBuilder<S> {
                 .invalidate(format!("range({from}, {to}): the end is before the start"));
             return;
         }
-        self.state.query.set(offset_key, from.to_string());
+        self.state.query.set(offset_key, &from.to_string());
         let count = (to - from).saturating_add(1);
-        self.state.query.set(limit_key, count.to_string());
+        self.state.query.set(limit_key, &count.to_string());
     }
 
     /// Asks for a row count (`Prefer: count=<exact|planned|estimated>`), returned in
@@ -295,7 +310,12 @@ impl<S> FilterBuilder<S> {
                 .query_pairs()
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
-            Err(_) => self.state.query.pairs().to_vec(),
+            Err(_) => self
+                .state
+                .query
+                .pairs()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
         }
     }
 

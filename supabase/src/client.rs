@@ -293,9 +293,21 @@ impl Client {
     ///
     /// The token is sent as it is: nothing here checks that it is a JWT or unexpired.
     pub fn with_token(&self, token: supabase_core::AccessToken) -> Client {
-        let mut scoped = self.clone();
-        scoped.install(Arc::new(StaticTokenProvider::new(token)));
-        scoped
+        let provider: Arc<dyn TokenProvider> = Arc::new(StaticTokenProvider::new(token));
+        // Built field by field rather than cloned and then overridden: each service client
+        // is cloned once, already with the new provider.
+        Client {
+            shared: Arc::clone(&self.shared),
+            #[cfg(feature = "postgrest")]
+            postgrest: self.postgrest.with_token_provider(Arc::clone(&provider)),
+            #[cfg(feature = "auth")]
+            auth: self
+                .auth
+                .as_ref()
+                .map(|auth| auth.with_token_provider(Arc::clone(&provider))),
+            tokens: provider,
+            user_scoped: true,
+        }
     }
 
     fn check(&self, access_token: &str) -> Result<(Arc<dyn TokenProvider>, TokenUser), Error> {

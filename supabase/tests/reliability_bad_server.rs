@@ -499,6 +499,120 @@ async fn an_answer_larger_than_the_limit_is_refused_when_it_says_so_up_front() {
     assert_eq!(select_todos(&client).await.unwrap().len(), 10_000);
 }
 
+/// A server that sends `rows` rows as a chunked body, one chunk per row (plus the brackets),
+/// flushing each, so the client reads the body in many pieces.
+async fn chunked_rows_server(rows: usize) -> (String, Seen) {
+    raw_server(move |mut socket| async move {
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        let mut pieces = vec!["[".to_owned()];
+        for id in 0..rows {
+            let comma = if id + 1 < rows { "," } else { "" };
+            pieces.push(format!(r#"{{"id":{id},"title":"row {id}"}}{comma}"#));
+        }
+        pieces.push("]".to_owned());
+        if socket.write_all(head.as_bytes()).await.is_err() {
+            return;
+        }
+        for piece in pieces {
+            let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+            if socket.write_all(chunk.as_bytes()).await.is_err() {
+                return;
+            }
+            let _ = socket.flush().await;
+        }
+        let _ = socket.write_all(b"0\r\n\r\n").await;
+    })
+    .await
+}
+
+#[tokio::test]
+async fn an_answer_in_many_chunks_is_read_whole() {
+    let (url, seen) = chunked_rows_server(500).await;
+    let rows = select_from(&url).await.unwrap();
+    assert_eq!(rows.len(), 500);
+    assert_eq!(
+        rows.last().map(|r| (r.id, r.title.as_str())),
+        Some((499, "row 499"))
+    );
+    assert_saw_one_select(&seen);
+}
+
+#[tokio::test]
+async fn an_answer_in_many_chunks_past_the_limit_is_refused() {
+    let (url, seen) = chunked_rows_server(500).await;
+    let client = supabase::Client::new(
+        Config::new(&url, ANON_KEY)
+            .unwrap()
+            .max_response_bytes(1024),
+    )
+    .unwrap();
+    let err = select_todos(&client).await.unwrap_err();
+    assert!(
+        matches!(core(&err), CoreError::ResponseTooLarge { limit: 1024 }),
+        "{err:?}"
+    );
+    assert_saw_one_select(&seen);
+}
+
+/// A keep-alive server that answers every request on a connection with `rows` rows and a
+/// `Content-Length`, written in two parts (split inside the body, flushed in between);
+/// returns how many connections it accepted.
+async fn keep_alive_server(rows: usize) -> (String, Arc<Mutex<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(Mutex::new(0usize));
+    let counter = Arc::clone(&connections);
+    let body: String = format!(
+        "[{}]",
+        (0..rows)
+            .map(|id| format!(r#"{{"id":{id},"title":"row {id}"}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            *counter.lock().unwrap() += 1;
+            let body = body.clone();
+            tokio::spawn(async move {
+                loop {
+                    let head = read_head(&mut socket).await;
+                    if head.is_empty() {
+                        return;
+                    }
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let (part1, part2) = answer.split_at(answer.len() - body.len() / 2);
+                    if socket.write_all(part1.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    let _ = socket.flush().await;
+                    tokio::task::yield_now().await;
+                    if socket.write_all(part2.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, connections)
+}
+
+#[tokio::test]
+async fn sequential_requests_reuse_one_connection_after_reading_each_body() {
+    let (url, connections) = keep_alive_server(200).await;
+    let client = supabase::create_client(&url, ANON_KEY).unwrap();
+    for _ in 0..20 {
+        let rows = select_todos(&client).await.unwrap();
+        assert_eq!(rows.len(), 200);
+        assert_eq!(rows.last().map(|r| r.id), Some(199));
+    }
+    // Reading stops once `Content-Length` bytes have arrived; the connection must still be
+    // handed back to the pool and reused, not closed.
+    assert_eq!(*connections.lock().unwrap(), 1);
+}
+
 /// A server that streams `[` and then rows forever (chunked, no content length) until the
 /// client hangs up; returns how many bytes it managed to write.
 async fn endless_server() -> (String, Seen, Arc<Mutex<usize>>) {
