@@ -432,35 +432,29 @@ fn case5_clients(s: &Setup) -> (Arc<PostgrestClient>, Arc<PostgrestClient>) {
     )
 }
 
-/// Diagnostics for case 1, timed one by one: how long building a request takes between
-/// network waits (ours with `to_request`, the baseline's with `RequestBuilder::build`), and how
-/// long the baseline's next request then takes, against one sent after no build at all.
-/// Medians over [`IN_SITU_ROUNDS`] requests of each kind, interleaved.
+/// Diagnostics for case 1: how long building a request takes between network waits, where
+/// caches have gone cold (ours with `to_request`, the baseline's with
+/// `RequestBuilder::build`), timed one by one before every other baseline request, to set
+/// against case 3's hot figures. Medians over [`IN_SITU_ROUNDS`] builds of each.
 fn in_situ_timing(s: &Setup, facts: &mut Facts) {
-    let mut build = [Vec::new(), Vec::new()];
-    let mut after = [Vec::new(), Vec::new(), Vec::new()];
+    let mut ours = Vec::with_capacity(IN_SITU_ROUNDS);
+    let mut base = Vec::with_capacity(IN_SITU_ROUNDS);
     s.rt.block_on(async {
-        for i in 0..3 * IN_SITU_ROUNDS {
-            let kind = i % 3;
+        for i in 0..2 * IN_SITU_ROUNDS {
             let started = Instant::now();
-            match kind {
-                1 => drop(black_box(ours_request(&s.ours))),
-                2 => drop(black_box(
+            if i % 2 == 0 {
+                drop(black_box(ours_request(&s.ours)));
+                ours.push(started.elapsed());
+            } else {
+                drop(black_box(
                     s.baseline
                         .request(TABLE, SELECT, &FILTERS)
                         .build()
                         .expect("request"),
-                )),
-                _ => {}
+                ));
+                base.push(started.elapsed());
             }
-            if let Some(times) = kind.checked_sub(1).and_then(|k| build.get_mut(k)) {
-                times.push(started.elapsed());
-            }
-            let started = Instant::now();
             baseline_select(&s.baseline).await;
-            if let Some(times) = after.get_mut(kind) {
-                times.push(started.elapsed());
-            }
         }
     });
     let median = |times: &mut Vec<Duration>| {
@@ -469,20 +463,9 @@ fn in_situ_timing(s: &Setup, facts: &mut Facts) {
             .get(times.len() / 2)
             .map_or(0.0, |d| d.as_nanos() as f64)
     };
-    let [ours_build, base_build] = &mut build;
-    let [after_nothing, after_ours, after_base] = &mut after;
     facts.set("case1.in_situ.rounds", IN_SITU_ROUNDS as u64);
-    facts.set("case1.in_situ.ours_build_ns", median(ours_build));
-    facts.set("case1.in_situ.baseline_build_ns", median(base_build));
-    facts.set(
-        "case1.in_situ.request_after_nothing_ns",
-        median(after_nothing),
-    );
-    facts.set("case1.in_situ.request_after_ours_ns", median(after_ours));
-    facts.set(
-        "case1.in_situ.request_after_baseline_ns",
-        median(after_base),
-    );
+    facts.set("case1.in_situ.ours_build_ns", median(&mut ours));
+    facts.set("case1.in_situ.baseline_build_ns", median(&mut base));
 }
 
 /// Paired measurements (see [`paired`]): the ratios the report judges the targets by.
@@ -502,39 +485,6 @@ fn paired_cases(s: &Setup, settings: &Settings, facts: &mut Facts) {
         },
     );
     facts.set("case1.paired", case1.to_json());
-    // Diagnostics for case 1: what building a request costs *between* network waits, where
-    // caches have gone cold, rather than in a hot loop (case 3). Each side of these pairs is
-    // the baseline's request; one side first builds a request and throws it away.
-    let ours = &s.ours;
-    let base = &s.baseline;
-    for (name, build_ours) in [
-        ("case1.in_situ.ours_build", true),
-        ("case1.in_situ.baseline_build", false),
-    ] {
-        let pair = paired(
-            settings.paired_rounds,
-            || {
-                s.rt.block_on(sequential(&s.baseline, |c| async move {
-                    if build_ours {
-                        black_box(ours_request(ours));
-                    } else {
-                        black_box(
-                            base.request(TABLE, SELECT, &FILTERS)
-                                .build()
-                                .expect("request"),
-                        );
-                    }
-                    baseline_select(&c).await
-                }))
-            },
-            || {
-                s.rt.block_on(sequential(&s.baseline, |c| async move {
-                    baseline_select(&c).await
-                }))
-            },
-        );
-        facts.set(name, pair.to_json());
-    }
     let case6 = paired(
         settings.paired_rounds,
         || {
