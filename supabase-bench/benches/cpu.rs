@@ -13,9 +13,8 @@ use supabase::core::{
     AccessToken, CLIENT_INFO, HeaderMap, Response, StaticTokenProvider, StatusCode, SystemClock,
     TokenProvider, check_bearer_jwt, decode_jwt_exp,
 };
-use supabase::postgrest::Order;
 use supabase_bench::fixtures::{
-    ANON_KEY, FILTERS, LIMIT, ORDER_COLUMN, Row, SELECT, TABLE, USER_JWT, rows_body,
+    ANON_KEY, FILTERS, Row, SELECT, TABLE, USER_JWT, case1_query, rows_body,
 };
 use supabase_bench::{Baseline, Facts, Settings, paired};
 
@@ -26,34 +25,17 @@ fn case3_build(c: &mut Criterion) {
     let parent = supabase::create_client(URL, ANON_KEY).expect("client");
     let ours = parent.with_auth(USER_JWT).expect("with_auth");
     let baseline = Baseline::new(URL, ANON_KEY, USER_JWT, CLIENT_INFO).expect("baseline");
-    let [(c1, v1), (c2, v2), (c3, v3)] = FILTERS;
 
     let mut group = c.benchmark_group("case3_build");
     // Our query builder, up to what `execute` consumes.
     group.bench_function("ours_builder", |b| {
-        b.iter(|| {
-            black_box(&ours)
-                .from(TABLE)
-                .select(SELECT)
-                .eq(c1, v1)
-                .eq(c2, v2)
-                .eq(c3, v3)
-                .order(ORDER_COLUMN, Order::desc())
-                .limit(LIMIT)
-        })
+        b.iter(|| case1_query(black_box(&ours).from(TABLE)))
     });
     // The same, up to the finished request (URL with the query string, headers):
     // `to_request` is what `execute` sends, minus the per-request token lookup.
     group.bench_function("ours_to_request", |b| {
         b.iter(|| {
-            black_box(&ours)
-                .from(TABLE)
-                .select(SELECT)
-                .eq(c1, v1)
-                .eq(c2, v2)
-                .eq(c3, v3)
-                .order(ORDER_COLUMN, Order::desc())
-                .limit(LIMIT)
+            case1_query(black_box(&ours).from(TABLE))
                 .to_request()
                 .expect("request")
         })

@@ -22,11 +22,10 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode, Throughput};
 use supabase::auth::{MemoryStore, SessionStore};
 use supabase::core::{AccessToken, CLIENT_INFO, StaticTokenProvider, TokenProvider};
-use supabase::postgrest::Order;
 use supabase::postgrest::PostgrestClient;
 use supabase_bench::fixtures::{
     ANON_KEY, FILTERS, LIMIT, ORDER_COLUMN, REFRESHED_JWT, SELECT, SELECT_ROWS, TABLE, Todo,
-    USER_JWT, stored_session,
+    USER_JWT, case1_query, stored_session,
 };
 use supabase_bench::{
     Baseline, Facts, Protocol, Recorded, Server, Settings, client_runtime, paired, raise_fd_limit,
@@ -63,15 +62,7 @@ struct Setup {
 // --- one request with each client; each returns the number of rows decoded ---------------
 
 async fn ours_select(client: &supabase::Client) -> usize {
-    let [(c1, v1), (c2, v2), (c3, v3)] = FILTERS;
-    let rows = client
-        .from(TABLE)
-        .select(SELECT)
-        .eq(c1, v1)
-        .eq(c2, v2)
-        .eq(c3, v3)
-        .order(ORDER_COLUMN, Order::desc())
-        .limit(LIMIT)
+    let rows = case1_query(client.from(TABLE))
         .execute::<Todo>()
         .await
         .expect("our client: select failed");
@@ -79,15 +70,7 @@ async fn ours_select(client: &supabase::Client) -> usize {
 }
 
 async fn ours_postgrest_select(client: &PostgrestClient) -> usize {
-    let [(c1, v1), (c2, v2), (c3, v3)] = FILTERS;
-    let rows = client
-        .from(TABLE)
-        .select(SELECT)
-        .eq(c1, v1)
-        .eq(c2, v2)
-        .eq(c3, v3)
-        .order(ORDER_COLUMN, Order::desc())
-        .limit(LIMIT)
+    let rows = case1_query(client.from(TABLE))
         .execute::<Todo>()
         .await
         .expect("our postgrest client: select failed");
@@ -127,15 +110,7 @@ async fn postgrest_rs_select(db: &postgrest::Postgrest) -> usize {
 
 /// Our request for case 1, built and not sent (the work `execute` does before any I/O).
 fn ours_request(client: &supabase::Client) -> supabase::core::Request {
-    let [(c1, v1), (c2, v2), (c3, v3)] = FILTERS;
-    client
-        .from(TABLE)
-        .select(SELECT)
-        .eq(c1, v1)
-        .eq(c2, v2)
-        .eq(c3, v3)
-        .order(ORDER_COLUMN, Order::desc())
-        .limit(LIMIT)
+    case1_query(client.from(TABLE))
         .to_request()
         .expect("our client: request")
 }

@@ -36,6 +36,18 @@ pub const ORDER_COLUMN: &str = "inserted_at";
 /// The query's limit.
 pub const LIMIT: u64 = 20;
 
+/// The query of the HTTP cases with our client, from `client.from(TABLE)` to just before
+/// `execute`: [`SELECT`], the three [`FILTERS`], the order on [`ORDER_COLUMN`] and [`LIMIT`].
+pub fn case1_query(from: supabase::postgrest::QueryBuilder) -> supabase::postgrest::FilterBuilder {
+    let [(c1, v1), (c2, v2), (c3, v3)] = FILTERS;
+    from.select(SELECT)
+        .eq(c1, v1)
+        .eq(c2, v2)
+        .eq(c3, v3)
+        .order(ORDER_COLUMN, supabase::postgrest::Order::desc())
+        .limit(LIMIT)
+}
+
 /// How many rows the server answers to the select of cases 1, 2, 3, 5 and 6.
 pub const SELECT_ROWS: usize = 10;
 
