@@ -183,26 +183,51 @@ impl Transport {
                 None => inner.key_bearer.clone(),
             })
         };
-        let mut http_request = reqwest::Request::new(request.method.clone(), request.url.clone());
-        *http_request.headers_mut() = self.headers_for(&request.headers, bearer);
-        *http_request.timeout_mut() = request.timeout.or(inner.timeout);
-        if let Some(body) = &request.body {
-            *http_request.body_mut() = Some(body.clone().into());
-        }
+        let http_request = self.http_request(request, bearer);
         let mut response = inner
             .http
             .execute(http_request)
             .await
             .map_err(Error::from_reqwest)?;
-        if !same_origin(&request.url, response.url()) {
+        let (status, headers, length) = self.response_head(&request.url, &mut response)?;
+        let body = read_body(response, length, inner.max_response_bytes).await?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// The HTTP request for `request`. Kept out of the `async` function (as is
+    /// [`Transport::response_head`]) so that its state machine stays small: less code and
+    /// less state on the path of every request.
+    #[inline(never)]
+    fn http_request(&self, request: &Request, bearer: Option<HeaderValue>) -> reqwest::Request {
+        let mut http_request = reqwest::Request::new(request.method.clone(), request.url.clone());
+        *http_request.headers_mut() = self.headers_for(&request.headers, bearer);
+        *http_request.timeout_mut() = request.timeout.or(self.inner.timeout);
+        if let Some(body) = &request.body {
+            *http_request.body_mut() = Some(body.clone().into());
+        }
+        http_request
+    }
+
+    /// Checks the head of an answer (same origin, announced size) and takes its status, its
+    /// headers and its `Content-Length`.
+    #[inline(never)]
+    fn response_head(
+        &self,
+        origin: &Url,
+        response: &mut reqwest::Response,
+    ) -> Result<(StatusCode, HeaderMap, Option<u64>), Error> {
+        if !same_origin(origin, response.url()) {
             return Err(Error::Transport {
                 kind: TransportErrorKind::Redirect,
                 source: Box::new(RedirectRefused::CrossOrigin),
             });
         }
-        let status = response.status();
+        let limit = self.inner.max_response_bytes;
         let headers = std::mem::take(response.headers_mut());
-        let limit = inner.max_response_bytes;
         let length = headers
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
@@ -210,12 +235,7 @@ impl Transport {
         if length.is_some_and(|len| len > limit as u64) {
             return Err(Error::ResponseTooLarge { limit });
         }
-        let body = read_body(response, length, limit).await?;
-        Ok(Response {
-            status,
-            headers,
-            body,
-        })
+        Ok((response.status(), headers, length))
     }
 
     /// The headers that go out: the request's own, then the global ones it does not set,
