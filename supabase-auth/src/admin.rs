@@ -842,7 +842,7 @@ impl fmt::Debug for LinkProperties {
 /// The server sends the link fields flattened into the user object.
 fn generated_link(body: &[u8]) -> Result<GeneratedLink, Error> {
     let mut value: serde_json::Map<String, Value> =
-        serde_json::from_slice(body).map_err(|e| crate::session::decode_error(body, &e))?;
+        serde_json::from_slice(body).map_err(|e| crate::session::decode_error(&e))?;
     let mut take = |k: &str| match value.remove(k) {
         Some(Value::String(s)) => s,
         _ => String::new(),
@@ -858,8 +858,7 @@ fn generated_link(body: &[u8]) -> Result<GeneratedLink, Error> {
         Some(user @ Value::Object(_)) => user,
         _ => Value::Object(value),
     };
-    let user: User = serde_json::from_value(user)
-        .map_err(|e| crate::session::decode_error(b"[generate_link answer]", &e))?;
+    let user: User = serde_json::from_value(user).map_err(|e| crate::session::decode_error(&e))?;
     Ok(GeneratedLink { properties, user })
 }
 

@@ -3,12 +3,9 @@
 use std::fmt;
 
 use serde_json::{Map, Value};
-use supabase_core::{ApiError, HeaderMap};
+use supabase_core::{ApiError, HeaderMap, redact_secrets};
 
 use crate::ErrorCode;
-
-/// How many bytes of an error body are kept.
-const BODY_LIMIT: usize = 1024;
 
 /// Why the server found a password too weak (`weak_password.reasons`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -102,7 +99,8 @@ impl AuthApiError {
             .and_then(|v| v.to_str().ok())
             .filter(|v| !v.is_empty())
             .map(str::to_owned);
-        let snippet = snippet(body);
+        // Core's snippet is bounded and has its secrets redacted.
+        let snippet = generic.body.clone();
         let Some(obj) = parsed else {
             let mut generic = generic;
             generic.code = header_code.clone();
@@ -117,7 +115,8 @@ impl AuthApiError {
                 generic,
             };
         };
-        let string = |key: &str| obj.get(key).and_then(Value::as_str).map(str::to_owned);
+        // Server text is kept in errors, so secrets it echoes are redacted.
+        let string = |key: &str| obj.get(key).and_then(Value::as_str).map(redact_secrets);
         let code = string("code")
             .or_else(|| string("error_code"))
             .or(header_code);
@@ -210,23 +209,12 @@ impl fmt::Display for AuthApiError {
 
 impl std::error::Error for AuthApiError {}
 
-fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    if text.len() <= BODY_LIMIT {
-        return text.into_owned();
-    }
-    let mut end = BODY_LIMIT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut out = text.get(..end).unwrap_or_default().to_owned();
-    out.push('…');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// How many bytes of an error body core keeps.
+    const BODY_LIMIT: usize = 1024;
     use supabase_core::HeaderValue;
 
     #[test]

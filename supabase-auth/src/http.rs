@@ -106,8 +106,7 @@ impl Http {
 
 /// Decodes a JSON answer; errors never echo bodies that may hold tokens.
 pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
-    serde_json::from_slice(&response.body)
-        .map_err(|e| crate::session::decode_error(&response.body, &e))
+    serde_json::from_slice(&response.body).map_err(|e| crate::session::decode_error(&e))
 }
 
 fn bad_header() -> Error {

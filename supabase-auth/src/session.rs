@@ -199,7 +199,7 @@ pub(crate) struct AuthAnswer {
 /// Reads an answer the way auth-js `_sessionResponse` does; `expires_at` defaults to
 /// `now + expires_in`.
 pub(crate) fn parse_auth_answer(body: &[u8], now: u64) -> Result<AuthAnswer, Error> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| decode_error(body, &e))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| decode_error(&e))?;
     let Value::Object(obj) = value else {
         return Ok(AuthAnswer {
             session: None,
@@ -207,9 +207,9 @@ pub(crate) fn parse_auth_answer(body: &[u8], now: u64) -> Result<AuthAnswer, Err
         });
     };
     let user = match obj.get("user") {
-        Some(u @ Value::Object(_)) => Some(user_from(u.clone(), body)?),
+        Some(u @ Value::Object(_)) => Some(user_from(u.clone())?),
         _ if obj.get("id").is_some_and(Value::is_string) => {
-            Some(user_from(Value::Object(obj.clone()), body)?)
+            Some(user_from(Value::Object(obj.clone()))?)
         }
         _ => None,
     };
@@ -260,27 +260,19 @@ fn weak_password(obj: &Map<String, Value>) -> Option<WeakPassword> {
     (!reasons.is_empty()).then_some(WeakPassword { reasons, message })
 }
 
-fn user_from(value: Value, body: &[u8]) -> Result<User, Error> {
-    serde_json::from_value(value).map_err(|e| decode_error(body, &e))
+fn user_from(value: Value) -> Result<User, Error> {
+    serde_json::from_value(value).map_err(|e| decode_error(&e))
 }
 
-pub(crate) fn decode_error(body: &[u8], e: &serde_json::Error) -> Error {
-    let mut snippet = String::from_utf8_lossy(body).into_owned();
-    if snippet.len() > 256 {
-        let mut end = 256;
-        while !snippet.is_char_boundary(end) {
-            end -= 1;
-        }
-        snippet.truncate(end);
-    }
-    // Answers that carry tokens are never echoed into errors.
-    if snippet.contains("token") {
-        snippet = "[body withheld: it may contain tokens]".into();
-    }
+/// The error for a successful Auth answer that does not decode. Its body is never kept:
+/// Auth answers hold tokens, TOTP secrets, one-time codes and personal data, more kinds than
+/// any redaction can be sure to catch. The decoder's message is kept with secrets redacted
+/// (it can quote the value that did not fit).
+pub(crate) fn decode_error(e: &serde_json::Error) -> Error {
     Error::Core(supabase_core::Error::Decode {
         path: ".".into(),
-        message: e.to_string(),
-        body_snippet: snippet,
+        message: supabase_core::redact_secrets(&e.to_string()),
+        body_snippet: "[body withheld: Auth answers hold secrets]".into(),
     })
 }
 
@@ -348,5 +340,15 @@ mod tests {
         let err = parse_auth_answer(br#"{"access_token": "secret-at" "#, 0).unwrap_err();
         assert!(!err.to_string().contains("secret-at"));
         assert!(!format!("{err:?}").contains("secret-at"));
+        // A secret the redaction does not know by name is not kept either.
+        let body =
+            r#"{"id":5,"totp":{"qr_code":"data:QR-SECRET","uri":"otpauth://x?secret=OTP-SECRET"}}"#;
+        let err = user_from(serde_json::from_str(body).unwrap()).unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(
+            !shown.contains("QR-SECRET") && !shown.contains("OTP-SECRET"),
+            "{shown}"
+        );
+        assert!(shown.contains("body withheld"), "{shown}");
     }
 }

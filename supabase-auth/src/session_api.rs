@@ -18,8 +18,7 @@ pub(crate) fn user_from_body(body: &[u8]) -> Result<User, Error> {
         Wrapped { user: User },
         Bare(User),
     }
-    let wire: Wire =
-        serde_json::from_slice(body).map_err(|e| crate::session::decode_error(body, &e))?;
+    let wire: Wire = serde_json::from_slice(body).map_err(|e| crate::session::decode_error(&e))?;
     Ok(match wire {
         Wire::Wrapped { user } | Wire::Bare(user) => user,
     })

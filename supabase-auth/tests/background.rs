@@ -9,7 +9,7 @@ use common::*;
 use serde_json::json;
 use supabase_auth::{AuthChangeEvent, Error, FlowType, OAuthOptions};
 use supabase_test_support::mint_user_jwt;
-use wiremock::matchers::{method, path, query_param};
+use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
@@ -172,14 +172,17 @@ async fn assurance_level_of_a_given_jwt() {
     let server = MockServer::start().await;
     let mut user = user_json("u1");
     user["factors"] = json!([{"id": "f", "factor_type": "totp", "status": "verified"}]);
-    Mock::given(method("GET"))
-        .and(path("/auth/v1/user"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(user))
-        .mount(&server)
-        .await;
     let jwt = supabase_test_support::mint_jwt(
         &json!({"sub": "u1", "aal": "aal1", "exp": 4_102_444_800u64}),
     );
+    // The factors are read with the given token, not with a session or the project key.
+    Mock::given(method("GET"))
+        .and(path("/auth/v1/user"))
+        .and(header("authorization", format!("Bearer {jwt}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user))
+        .expect(1)
+        .mount(&server)
+        .await;
     let levels = client(&server)
         .mfa()
         .get_authenticator_assurance_level_with_jwt(&jwt)

@@ -64,11 +64,14 @@ async fn clients_sessions_events_and_errors_hide_tokens() {
         format!("{auth:?} {auth:#?} {session:?} {session:#?} {change:?} {provider:?} {events:?}");
     assert_hidden(&shown, &[EXTERNAL_JWT, ANON_KEY, &access, "refresh-SECRET"]);
 
-    // An error answer to a request that carried tokens does not echo them.
+    // An error answer that echoes the tokens of the request does not carry them into the
+    // error.
     Mock::given(method("POST"))
         .and(path("/auth/v1/token"))
         .respond_with(ResponseTemplate::new(400).set_body_json(json!({
-            "code": "refresh_token_not_found", "message": "Invalid Refresh Token"
+            "code": "refresh_token_not_found",
+            "message": format!("Invalid Refresh Token (session of {access})"),
+            "refresh_token": "refresh-SECRET-2"
         })))
         .mount(&server)
         .await;

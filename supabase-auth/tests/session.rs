@@ -274,11 +274,7 @@ async fn refresh_session_explicit_and_with_token() {
         String::from_utf8(reqs[0].body.clone()).unwrap(),
         r#"{"refresh_token":"explicit-refresh-token"}"#
     );
-    assert_eq!(body_json_of(&reqs[1]), json!({"refresh_token": "r2"}));
-}
-
-fn body_json_of(r: &wiremock::Request) -> serde_json::Value {
-    common::body_json(r)
+    assert_eq!(common::body_json(&reqs[1]), json!({"refresh_token": "r2"}));
 }
 
 #[tokio::test]
@@ -532,7 +528,7 @@ async fn set_session_with_an_expired_token_refreshes() {
     let session = auth.set_session(&jwt, "rt-9").await.unwrap();
     assert_eq!(session.refresh_token.expose(), "rt-10");
     assert_eq!(
-        body_json_of(&refresh_requests(&server).await[0]),
+        common::body_json(&refresh_requests(&server).await[0]),
         json!({"refresh_token": "rt-9"})
     );
     assert_eq!(
@@ -543,7 +539,7 @@ async fn set_session_with_an_expired_token_refreshes() {
     let no_exp = supabase_test_support::mint_jwt(&json!({"sub": "u9"}));
     auth.set_session(&no_exp, "rt-11").await.unwrap();
     assert_eq!(
-        body_json_of(&refresh_requests(&server).await[1]),
+        common::body_json(&refresh_requests(&server).await[1]),
         json!({"refresh_token": "rt-11"})
     );
     assert!(received(&server, "/auth/v1/user").await.is_empty());

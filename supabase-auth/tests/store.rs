@@ -84,6 +84,7 @@ async fn a_session_survives_a_restart_through_the_file_store() {
     let parsed: Session = serde_json::from_str(&stored).unwrap();
     assert_eq!(parsed, session);
     // A new client (a new process) finds the session without any request.
+    let requests_so_far = server.received_requests().await.unwrap().len();
     let second = client(&server).with_store(Arc::new(FileStore::new(&dir)));
     assert_eq!(second.get_session().await.unwrap().unwrap(), session);
     let token = second.session_token_provider();
@@ -91,6 +92,10 @@ async fn a_session_survives_a_restart_through_the_file_store() {
     assert_eq!(
         token.access_token().await.unwrap().unwrap().expose(),
         session.access_token.expose()
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        requests_so_far
     );
     // Signing out removes the file.
     wiremock::Mock::given(wiremock::matchers::method("POST"))

@@ -59,6 +59,7 @@ pub use error::{BoxError, Error, TransportErrorKind};
 pub use fn_provider::FnTokenProvider;
 pub use header::{header_name, header_value};
 pub use jwt::{JwtClaims, decode_jwt_claims, decode_jwt_exp};
+pub use redact::redact_secrets;
 pub use redirect::redirect_policy;
 pub use secret::Secret;
 pub use token::{AccessToken, ProjectKeyProvider, StaticTokenProvider, TokenProvider};

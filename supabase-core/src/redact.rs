@@ -30,8 +30,19 @@ const SECRET_SUFFIXES: &[&str] = &["token", "password", "secret"];
 /// Bearer credentials shorter than this are left alone ("Bearer token missing" is a message).
 const MIN_BEARER_LEN: usize = 16;
 
-/// `text` with every secret it recognizes replaced by `[REDACTED]`.
-pub(crate) fn redact_secrets(text: &str) -> String {
+/// `text` with every secret it recognizes replaced by `[REDACTED]` (see the module docs for
+/// what is recognized). Service crates use it for server text they keep in their own errors.
+///
+/// ```
+/// use supabase_core::redact_secrets;
+///
+/// let text = r#"{"message":"bad","refresh_token":"r-123"} for Bearer abcdefghijklmnopqrstu"#;
+/// assert_eq!(
+///     redact_secrets(text),
+///     r#"{"message":"bad","refresh_token":"[REDACTED]"} for Bearer [REDACTED]"#
+/// );
+/// ```
+pub fn redact_secrets(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     // `copied` and `i` only ever stop on ASCII bytes, so they are always char boundaries.

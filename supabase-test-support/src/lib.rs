@@ -2,16 +2,19 @@
 //!
 //! - [`fixtures`]: the well-known local-dev keys and JWT secret used by the conformance goldens.
 //! - [`mint_jwt`]: sign a JWT with chosen claims (HS256, the local-dev secret).
+//! - [`ManualClock`]: a wall clock tests move by hand.
 //! - [`header_values`]: every value of a header in a request wiremock received.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod clock;
 pub mod conformance;
 pub mod fixtures;
 mod jwt;
 pub mod recorder;
 
+pub use clock::ManualClock;
 pub use jwt::{mint_jwt, mint_user_jwt};
 
 /// Every value of header `name` in `request`, as strings.

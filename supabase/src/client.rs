@@ -260,8 +260,8 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn set_auth(&mut self, access_token: &str) -> Result<TokenUser, Error> {
-        let (provider, user) = self.check(access_token)?;
-        self.install(provider);
+        let (token, user) = check_access_token(access_token, self.shared.clock.as_ref())?;
+        *self = self.with_token(token);
         Ok(user)
     }
 
@@ -308,24 +308,6 @@ impl Client {
             tokens: provider,
             user_scoped: true,
         }
-    }
-
-    fn check(&self, access_token: &str) -> Result<(Arc<dyn TokenProvider>, TokenUser), Error> {
-        let (token, user) = check_access_token(access_token, self.shared.clock.as_ref())?;
-        Ok((Arc::new(StaticTokenProvider::new(token)), user))
-    }
-
-    fn install(&mut self, provider: Arc<dyn TokenProvider>) {
-        #[cfg(feature = "postgrest")]
-        {
-            self.postgrest = self.postgrest.with_token_provider(Arc::clone(&provider));
-        }
-        #[cfg(feature = "auth")]
-        if let Some(auth) = &self.auth {
-            self.auth = Some(auth.with_token_provider(Arc::clone(&provider)));
-        }
-        self.tokens = provider;
-        self.user_scoped = true;
     }
 
     /// Whether this client value acts as a user (after [`Client::set_auth`] or made by

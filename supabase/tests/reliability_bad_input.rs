@@ -463,11 +463,11 @@ async fn filter_values_cannot_add_query_parameters() {
     }
 }
 
-/// FOUND, NOT FIXED (supabase-postgrest): a table name is joined to the endpoint path as text,
-/// so `..`, `/` and `%2e%2e` leave `/rest/v1/`: with a service-role client and a table name
-/// taken from user input, `from("../../auth/v1/admin/users")` lists the project's users.
-/// postgrest-js behaves the same (`new URL(url + '/' + relation)`). Un-ignore once relation
-/// names are confined to one path segment or rejected.
+/// Found and fixed (supabase-postgrest): a table name used to be joined to the endpoint path
+/// as text, so `..`, `/` and `%2e%2e` left `/rest/v1/`: with a service-role client and a table
+/// name taken from user input, `from("../../auth/v1/admin/users")` listed the project's users.
+/// postgrest-js behaves the same (`new URL(url + '/' + relation)`). Names are now one
+/// percent-encoded path segment, and `.`/`..` are rejected before sending.
 #[tokio::test]
 async fn table_names_cannot_leave_the_rest_endpoint() {
     let server = MockServer::start().await;

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use supabase::Client;
@@ -14,32 +14,10 @@ use supabase::core::Clock;
 use supabase::core::decode_jwt_claims;
 use supabase_test_support::fixtures::{ANON_KEY, FAR_FUTURE_EXP};
 use supabase_test_support::recorder::recorder_bodies;
-use supabase_test_support::{header, mint_user_jwt};
+use supabase_test_support::{ManualClock, header, mint_user_jwt};
 use tokio::sync::Semaphore;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-/// A wall clock that only moves when told to.
-#[derive(Debug)]
-struct ManualClock(AtomicU64);
-
-impl ManualClock {
-    fn at(secs: u64) -> Arc<Self> {
-        Arc::new(Self(AtomicU64::new(secs)))
-    }
-    fn secs(&self) -> u64 {
-        self.0.load(Ordering::SeqCst)
-    }
-    fn advance(&self, secs: u64) {
-        self.0.fetch_add(secs, Ordering::SeqCst);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> SystemTime {
-        UNIX_EPOCH + Duration::from_secs(self.secs())
-    }
-}
 
 /// The injected clock's start: a fixed, recent time.
 const T0: u64 = 1_900_000_000;

@@ -2,38 +2,14 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 use supabase_auth::{AuthClient, PasswordCredentials, Session};
-use supabase_core::Clock;
+pub use supabase_test_support::ManualClock;
 use supabase_test_support::fixtures::ANON_KEY;
 use supabase_test_support::{header, mint_user_jwt};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-/// A clock tests move by hand.
-#[derive(Debug)]
-pub struct ManualClock(AtomicU64);
-
-impl ManualClock {
-    pub fn at(unix: u64) -> Arc<Self> {
-        Arc::new(Self(AtomicU64::new(unix)))
-    }
-    pub fn set(&self, unix: u64) {
-        self.0.store(unix, Ordering::SeqCst);
-    }
-    pub fn advance(&self, secs: u64) {
-        self.0.fetch_add(secs, Ordering::SeqCst);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> SystemTime {
-        SystemTime::UNIX_EPOCH + Duration::from_secs(self.0.load(Ordering::SeqCst))
-    }
-}
 
 /// The "now" of most tests.
 pub const NOW: u64 = 1_800_000_000;
