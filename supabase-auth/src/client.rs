@@ -12,7 +12,7 @@ use supabase_core::{
 use crate::http::Http;
 use crate::state::{Inner, Settings};
 use crate::{
-    AuthSubscription, Error, MemoryStore, Session, SessionStore, SessionTokenProvider, TokenUser,
+    AuthSubscription, Error, MemoryStore, SessionStore, SessionTokenProvider, TokenUser,
     check_access_token,
 };
 
@@ -374,19 +374,14 @@ impl AuthClient {
         if let Some(token) = self.tokens.access_token().await? {
             return Ok(UserToken::Override(token));
         }
-        if let Some(session) = self.inner.fresh_session().await? {
-            return Ok(UserToken::Session(session_token(&session)?));
+        if let Some(token) = self.inner.fresh_access_token().await? {
+            return Ok(UserToken::Session(token));
         }
         if self.transport().has_global_authorization() {
             return Ok(UserToken::Global);
         }
         Err(Error::SessionMissing)
     }
-}
-
-/// The access token of a session, ready to send.
-pub(crate) fn session_token(session: &Session) -> Result<AccessToken, Error> {
-    Ok(AccessToken::new(session.access_token.expose())?)
 }
 
 fn default_storage_key(url: &Url) -> String {

@@ -59,7 +59,7 @@ impl Http {
     ) -> Result<Response, Error> {
         let is_get = method == Method::GET;
         let mut request = Request::new(method, url).header(
-            API_VERSION_HEADER.parse().map_err(|_| bad_header())?,
+            supabase_core::HeaderName::from_static(API_VERSION_HEADER),
             HeaderValue::from_static(API_VERSION),
         );
         if !is_get {
@@ -107,10 +107,6 @@ impl Http {
 /// Decodes a JSON answer; errors never echo bodies that may hold tokens.
 pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
     serde_json::from_slice(&response.body).map_err(|e| crate::session::decode_error(&e))
-}
-
-fn bad_header() -> Error {
-    Error::invalid_input("invalid header name")
 }
 
 /// `encodeURIComponent`: everything but `A–Z a–z 0–9 - _ . ! ~ * ' ( )` is percent-encoded.

@@ -45,16 +45,8 @@ impl AuthClient {
             )
             .await?;
         let result = self.user_request(Method::GET, url, None).await;
-        let (response, _) = match result {
-            Ok(ok) => ok,
-            Err(e) => {
-                if pkce.verifier.is_some() {
-                    self.inner.drop_verifier().await;
-                }
-                return Err(e);
-            }
-        };
-        let value: Value = crate::session_api::decode_body(&response)?;
+        let (response, _) = self.with_pkce_cleanup(&pkce, result).await?;
+        let value: Value = crate::http::decode(&response)?;
         let url = value
             .get("url")
             .and_then(Value::as_str)

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use supabase_core::{Method, Secret, decode_jwt_claims};
 
+use crate::http::decode;
 use crate::params::check_not_empty;
 use crate::session::parse_auth_answer;
-use crate::session_api::decode_body;
 use crate::{AuthChangeEvent, AuthClient, Channel, Error, Factor, Session};
 
 /// The MFA part of an [`AuthClient`] (from [`AuthClient::mfa`]).
@@ -238,7 +238,7 @@ impl Mfa<'_> {
             .auth
             .user_request_json(Method::POST, url, &body)
             .await?;
-        let mut enrolled: EnrolledFactor = decode_body(&response)?;
+        let mut enrolled: EnrolledFactor = decode(&response)?;
         if let Some(totp) = enrolled.totp.as_mut()
             && !totp.qr_code.starts_with("data:")
         {
@@ -279,7 +279,7 @@ impl Mfa<'_> {
             .auth
             .user_request_json(Method::POST, url, &body)
             .await?;
-        decode_body(&response)
+        decode(&response)
     }
 
     /// Answers a challenge with the code (`POST /factors/{id}/verify`). The returned aal2

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-use supabase_core::{JwtClaims, Secret, decode_jwt_claims};
+use supabase_core::{AccessToken, JwtClaims, Secret, decode_jwt_claims};
 
 use crate::user::User;
 use crate::{Error, WeakPasswordReason};
@@ -60,6 +60,11 @@ pub struct WeakPassword {
 }
 
 impl Session {
+    /// The access token, ready to send (fails when it cannot be a header value).
+    pub(crate) fn bearer(&self) -> Result<AccessToken, supabase_core::Error> {
+        AccessToken::new(self.access_token.expose())
+    }
+
     /// Whether the access token has expired at `now` (seconds since the Unix epoch).
     pub fn is_expired(&self, now: u64) -> bool {
         self.expires_at <= now

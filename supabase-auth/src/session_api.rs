@@ -4,8 +4,8 @@
 use serde::Serialize;
 use supabase_core::{AccessToken, Method, Secret, decode_jwt_claims};
 
-use crate::client::{UserToken, session_token};
-use crate::http::{Bearer, decode};
+use crate::client::UserToken;
+use crate::http::Bearer;
 use crate::params::{check_not_empty, check_object, check_redirect};
 use crate::sign_in::Pkce;
 use crate::{AuthChangeEvent, AuthClient, Error, Session, SignOutScope, User, UserAttributes};
@@ -249,7 +249,8 @@ impl AuthClient {
             .map(|r| vec![("redirect_to", r)])
             .unwrap_or_default();
         let url = self.inner.http().url(&["user"], &query)?;
-        let (response, from_session) = self.user_request_json(Method::PUT, url, &body).await?;
+        let result = self.user_request_json(Method::PUT, url, &body).await;
+        let (response, from_session) = self.with_pkce_cleanup(&pkce, result).await?;
         let user = user_from_body(&response.body)?;
         if from_session {
             self.inner.update_user(user.clone()).await?;
@@ -301,7 +302,7 @@ impl AuthClient {
         let Some(session) = session else {
             return Ok(());
         };
-        let token = session_token(&session)?;
+        let token = session.bearer()?;
         if scope == SignOutScope::Local {
             self.inner.remove().await?;
         }
@@ -321,11 +322,4 @@ impl AuthClient {
             (_, Err(e)) => Err(e),
         }
     }
-}
-
-/// Decodes the body of a user-endpoint answer into `T`.
-pub(crate) fn decode_body<T: serde::de::DeserializeOwned>(
-    response: &supabase_core::Response,
-) -> Result<T, Error> {
-    decode(response)
 }

@@ -70,7 +70,7 @@ impl std::fmt::Debug for OAuthRedirect {
 }
 
 /// The identity provider's sign-in page for an SSO sign-in ([`AuthClient::sign_in_with_sso`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SsoRedirect {
     /// The URL to open in a browser.
@@ -130,7 +130,7 @@ impl AuthClient {
     }
 
     /// Runs a request that started a PKCE flow; on failure the verifier is dropped.
-    async fn with_pkce_cleanup<T>(
+    pub(crate) async fn with_pkce_cleanup<T>(
         &self,
         pkce: &Pkce,
         result: Result<T, Error>,
@@ -838,16 +838,4 @@ fn otp_sent(body: &[u8]) -> OtpSent {
             .map(str::to_owned)
     });
     OtpSent { message_id }
-}
-
-impl<'de> serde::Deserialize<'de> for SsoRedirect {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(serde::Deserialize)]
-        struct Wire {
-            url: String,
-        }
-        Ok(SsoRedirect {
-            url: Wire::deserialize(d)?.url,
-        })
-    }
 }

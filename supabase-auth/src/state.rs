@@ -59,9 +59,7 @@ struct Slot {
 impl Slot {
     fn set(&mut self, session: Option<Session>) {
         // A token that cannot be a header value is not cached; the slow path reports it.
-        self.bearer = session
-            .as_ref()
-            .and_then(|s| AccessToken::new(s.access_token.expose()).ok());
+        self.bearer = session.as_ref().and_then(|s| s.bearer().ok());
         self.session = session;
     }
 }
@@ -267,7 +265,7 @@ impl Inner {
             }
         }
         match self.fresh_session().await? {
-            Some(session) => Ok(Some(AccessToken::new(session.access_token.expose())?)),
+            Some(session) => Ok(Some(session.bearer()?)),
             None => Ok(None),
         }
     }

@@ -466,6 +466,33 @@ async fn update_user_replaces_the_session_user_and_emits() {
 }
 
 #[tokio::test]
+async fn a_failed_email_change_under_pkce_drops_its_verifier() {
+    let server = MockServer::start().await;
+    let store = Arc::new(MemoryStore::new());
+    let auth = client(&server)
+        .with_flow_type(supabase_auth::FlowType::Pkce)
+        .with_store(store.clone());
+    sign_in(&auth, &server, "u1", 4_102_444_800, "r1").await;
+    Mock::given(method("PUT"))
+        .and(path("/auth/v1/user"))
+        .respond_with(ResponseTemplate::new(422).set_body_json(
+            json!({"code": "email_exists", "message": "A user with this email already exists"}),
+        ))
+        .mount(&server)
+        .await;
+    let err = auth
+        .update_user(UserAttributes::new().email("taken@example.com"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    // The request did carry a PKCE challenge, and its verifier is gone from the store.
+    let sent = common::body_json(&received(&server, "/auth/v1/user").await[0]);
+    assert_eq!(sent["code_challenge_method"], json!("s256"));
+    let key = format!("{}-code-verifier", auth.storage_key());
+    assert_eq!(SessionStore::get(store.as_ref(), &key).await.unwrap(), None);
+}
+
+#[tokio::test]
 async fn reauthenticate_sends_the_session_token() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -61,11 +61,7 @@ pub fn check_access_token(
     clock: &dyn Clock,
 ) -> Result<(AccessToken, TokenUser), Error> {
     let claims = decode_jwt_claims(token)?;
-    if let Some(exp) = claims.exp
-        && exp <= clock.unix_seconds()
-    {
-        return Err(Error::ExpiredJwt { expired_at: exp });
-    }
+    reject_expired(claims.exp, clock)?;
     let access = AccessToken::new(token)?;
     Ok((access, TokenUser::from(claims)))
 }
@@ -84,10 +80,15 @@ pub fn check_access_token(
 /// # Ok::<(), supabase_core::Error>(())
 /// ```
 pub fn check_bearer_jwt(token: &str, clock: &dyn Clock) -> Result<AccessToken, Error> {
-    if let Some(exp) = decode_jwt_exp(token)?
-        && exp <= clock.unix_seconds()
-    {
-        return Err(Error::ExpiredJwt { expired_at: exp });
-    }
+    reject_expired(decode_jwt_exp(token)?, clock)?;
     AccessToken::new(token)
+}
+
+/// [`Error::ExpiredJwt`] when `exp` is at or before the clock's now; a token without `exp`
+/// passes (the server decides).
+fn reject_expired(exp: Option<u64>, clock: &dyn Clock) -> Result<(), Error> {
+    match exp {
+        Some(exp) if exp <= clock.unix_seconds() => Err(Error::ExpiredJwt { expired_at: exp }),
+        _ => Ok(()),
+    }
 }

@@ -173,16 +173,15 @@ impl Transport {
         tokens: &dyn TokenProvider,
     ) -> Result<Response, Error> {
         let inner = &*self.inner;
-        let bearer = if request.headers.contains_key(AUTHORIZATION)
-            || inner.headers.contains_key(AUTHORIZATION)
-        {
-            None
-        } else {
-            Some(match tokens.access_token().await? {
-                Some(token) => token.bearer_header().clone(),
-                None => inner.key_bearer.clone(),
-            })
-        };
+        let bearer =
+            if request.headers.contains_key(AUTHORIZATION) || self.has_global_authorization() {
+                None
+            } else {
+                Some(match tokens.access_token().await? {
+                    Some(token) => token.bearer_header().clone(),
+                    None => inner.key_bearer.clone(),
+                })
+            };
         let http_request = self.http_request(request, bearer);
         let mut response = inner
             .http

@@ -49,12 +49,7 @@ pub(crate) fn check_name(kind: &str, name: &str) -> Result<(), String> {
     if name == "." || name == ".." {
         return Err(format!("{kind} name must not be `.` or `..`"));
     }
-    let control = if name.is_ascii() {
-        name.bytes().any(|b| b.is_ascii_control())
-    } else {
-        name.chars().any(char::is_control)
-    };
-    if control {
+    if name.chars().any(char::is_control) {
         return Err(format!(
             "{kind} name must not contain control characters (CR, LF, NUL, …)"
         ));

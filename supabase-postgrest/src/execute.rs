@@ -6,7 +6,6 @@ use std::pin::Pin;
 use serde::de::DeserializeOwned;
 use supabase_core::{ApiError, HeaderName, HeaderValue, Method, Response, StatusCode};
 
-use crate::content_range::parse_content_range;
 use crate::request::Built;
 use crate::retry::is_retryable_status;
 use crate::shape::{Answer, Head, Json, MaybeSingle, Rows, Shape, Single, Text};
@@ -87,16 +86,6 @@ pub(crate) fn finish<S: Shape>(
     if !response.status.is_success() {
         return Err(api_error(&response));
     }
-    let count = if built.wants_count {
-        response
-            .headers
-            .get("content-range")
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_content_range)
-            .and_then(|r| r.total)
-    } else {
-        None
-    };
     let answer = Answer {
         head: built.request.method == Method::HEAD,
         get: built.request.method == Method::GET,
@@ -104,12 +93,16 @@ pub(crate) fn finish<S: Shape>(
     };
     let data = S::decode(&answer)?;
     let Answer { response, .. } = answer;
-    Ok(PostgrestResponse {
+    let mut typed = PostgrestResponse {
         data,
-        count,
+        count: None,
         status: response.status,
         headers: response.headers,
-    })
+    };
+    if built.wants_count {
+        typed.count = typed.content_range().and_then(|r| r.total);
+    }
+    Ok(typed)
 }
 
 impl<S> FilterBuilder<S> {

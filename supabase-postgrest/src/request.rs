@@ -355,7 +355,11 @@ impl fmt::Debug for RequestState {
             .field("method", &self.method)
             .field("target", &self.target)
             .field("query", &self.query)
-            .field("headers", &self.headers)
+            // Names only: a header set by the caller may hold a token or a cookie.
+            .field(
+                "headers",
+                &self.headers.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+            )
             .field("prefer", &self.prefer(false))
             .field(
                 "body_bytes",

@@ -119,29 +119,35 @@ impl<T: DeserializeOwned + Send + 'static> Shape for MaybeSingle<T> {
     type Output = Option<T>;
     fn decode(answer: &Answer) -> Result<Option<T>, Error> {
         let value: Value = answer.json()?;
-        let one = match value {
+        let (one, in_array) = match value {
             Value::Null => return Ok(None),
             Value::Array(mut rows) => match rows.len() {
                 0 => return Ok(None),
-                1 => rows.pop().unwrap_or(Value::Null),
+                1 => (rows.pop().unwrap_or(Value::Null), true),
                 n => return Err(multiple_rows(n)),
             },
-            other => other,
+            other => (other, false),
         };
-        let decoded =
-            serde_path_to_error::deserialize(one).map_err(|e| supabase_core::Error::Decode {
-                path: e.path().to_string(),
-                message: e.into_inner().to_string(),
-                body_snippet: String::from_utf8_lossy(
-                    answer
-                        .response
-                        .body
-                        .get(..1024)
-                        .unwrap_or(&answer.response.body),
-                )
-                .into_owned(),
-            })?;
-        Ok(Some(decoded))
+        match serde_json::from_value(one) {
+            Ok(row) => Ok(Some(row)),
+            // Decoded again by core's decoder for its error, which names the failing field and
+            // redacts secrets in the message and the body snippet.
+            Err(e) => {
+                let again = if in_array {
+                    answer.response.json::<Vec<T>>().map(drop)
+                } else {
+                    answer.response.json::<T>().map(drop)
+                };
+                Err(again
+                    .err()
+                    .unwrap_or_else(|| supabase_core::Error::Decode {
+                        path: ".".into(),
+                        message: supabase_core::redact_secrets(&e.to_string()),
+                        body_snippet: String::new(),
+                    })
+                    .into())
+            }
+        }
     }
 }
 

@@ -352,7 +352,9 @@ async fn secrets_never_show_in_debug_output() {
         .from("t")
         .select("*")
         .set_header("Authorization", &format!("Bearer {USER_TOKEN}"))
-        .set_header("apikey", KEY);
+        .set_header("apikey", KEY)
+        .set_header("x-forwarded-user-jwt", "custom-header-SECRET")
+        .set_header("Cookie", "session=cookie-SECRET");
     for text in [
         format!("{db:?}"),
         format!("{builder:?}"),
@@ -360,6 +362,8 @@ async fn secrets_never_show_in_debug_output() {
     ] {
         assert!(!text.contains(KEY), "{text}");
         assert!(!text.contains(USER_TOKEN), "{text}");
+        assert!(!text.contains("custom-header-SECRET"), "{text}");
+        assert!(!text.contains("cookie-SECRET"), "{text}");
     }
     // The request still carries them.
     builder.await.unwrap();

@@ -227,6 +227,32 @@ async fn maybe_single_is_checked_on_the_client() {
         assert_eq!(header(sent, "accept").as_deref(), Some("*/*"));
     }
 
+    // A row that does not fit the type names the failing field, and secrets in the answer
+    // stay out of the error.
+    let server = server_answering(
+        "GET",
+        "/rest/v1/todos",
+        json_answer(
+            200,
+            r#"[{"id":"one","title":"a","access_token":"at-SECRET","note":"eyJhbGciOi.eyJzdWIiOi.c2ln"}]"#,
+        ),
+    )
+    .await;
+    let err = client(&server)
+        .from("todos")
+        .select("*")
+        .maybe_single()
+        .returns::<Todo>()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Core(supabase_core::Error::Decode { path, .. }) => assert_eq!(path, "[0].id"),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("at-SECRET"), "{shown}");
+    assert!(!shown.contains("eyJhbGciOi.eyJzdWIiOi"), "{shown}");
+
     // A scalar function result passes through.
     let server = server_answering("POST", "/rest/v1/rpc/five", json_answer(200, "5")).await;
     let res = client(&server)
