@@ -302,9 +302,7 @@ impl AdminClient {
             #[serde(skip_serializing_if = "Option::is_none")]
             data: Option<&'a Value>,
         }
-        let query: Vec<(&str, &str)> = redirect_to
-            .map(|r| vec![("redirect_to", r)])
-            .unwrap_or_default();
+        let query = crate::http::redirect_query(redirect_to);
         let response = self
             .send_json(
                 Method::POST,
@@ -351,11 +349,7 @@ impl AdminClient {
             #[serde(skip_serializing_if = "Option::is_none")]
             data: Option<&'a Value>,
         }
-        let query: Vec<(&str, &str)> = params
-            .redirect_to
-            .as_deref()
-            .map(|r| vec![("redirect_to", r)])
-            .unwrap_or_default();
+        let query = crate::http::redirect_query(params.redirect_to.as_deref());
         let body = Body {
             kind: params.kind,
             email: &params.email,

@@ -104,6 +104,13 @@ impl Http {
     }
 }
 
+/// The `redirect_to` query pair, when there is a redirect.
+pub(crate) fn redirect_query(redirect: Option<&str>) -> Vec<(&'static str, &str)> {
+    redirect
+        .map(|r| vec![("redirect_to", r)])
+        .unwrap_or_default()
+}
+
 /// Decodes a JSON answer; errors never echo bodies that may hold tokens.
 pub(crate) fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, Error> {
     serde_json::from_slice(&response.body).map_err(|e| crate::session::decode_error(&e))

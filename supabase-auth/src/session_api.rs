@@ -243,11 +243,7 @@ impl AuthClient {
             code_challenge: pkce.challenge.as_deref(),
             code_challenge_method: pkce.method,
         };
-        let query: Vec<(&str, &str)> = attributes
-            .redirect_to
-            .as_deref()
-            .map(|r| vec![("redirect_to", r)])
-            .unwrap_or_default();
+        let query = crate::http::redirect_query(attributes.redirect_to.as_deref());
         let url = self.inner.http().url(&["user"], &query)?;
         let result = self.user_request_json(Method::PUT, url, &body).await;
         let (response, from_session) = self.with_pkce_cleanup(&pkce, result).await?;

@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use supabase_core::{Method, Secret, Url};
 
-use crate::http::{Bearer, decode, encode_uri_component};
+use crate::http::{Bearer, decode, encode_uri_component, redirect_query};
 use crate::params::{Contact, VerifyTarget, check_not_empty, check_object, check_redirect};
 use crate::pkce::{CHALLENGE_METHOD, RECOVERY_SUFFIX, challenge, new_verifier};
 use crate::session::parse_auth_answer;
@@ -100,13 +100,6 @@ pub(crate) struct Pkce {
 
 fn empty_object() -> Value {
     Value::Object(Map::new())
-}
-
-fn redirect_query(redirect: &Option<String>) -> Vec<(&'static str, &str)> {
-    redirect
-        .as_deref()
-        .map(|r| vec![("redirect_to", r)])
-        .unwrap_or_default()
 }
 
 impl AuthClient {
@@ -206,7 +199,7 @@ impl AuthClient {
                 let pkce = self.start_pkce(false).await?;
                 let url = http.url(
                     &["signup"],
-                    &redirect_query(&credentials.common.redirect_to),
+                    &redirect_query(credentials.common.redirect_to.as_deref()),
                 )?;
                 let body = Body {
                     email,
@@ -326,7 +319,10 @@ impl AuthClient {
                     code_challenge_method: Option<&'a str>,
                 }
                 let pkce = self.start_pkce(false).await?;
-                let url = http.url(&["otp"], &redirect_query(&credentials.common.redirect_to))?;
+                let url = http.url(
+                    &["otp"],
+                    &redirect_query(credentials.common.redirect_to.as_deref()),
+                )?;
                 let body = Body {
                     email,
                     data: &data,
@@ -426,7 +422,10 @@ impl AuthClient {
             check_not_empty("the OTP", token)?;
         }
         let http = self.inner.http();
-        let url = http.url(&["verify"], &redirect_query(&params.common.redirect_to))?;
+        let url = http.url(
+            &["verify"],
+            &redirect_query(params.common.redirect_to.as_deref()),
+        )?;
         let response = http
             .send_json(Method::POST, url, &body, Bearer::Key)
             .await?;
@@ -756,7 +755,10 @@ impl AuthClient {
                     code_challenge_method: Option<&'a str>,
                 }
                 let pkce = self.start_pkce(false).await?;
-                let url = http.url(&["resend"], &redirect_query(&params.common.redirect_to))?;
+                let url = http.url(
+                    &["resend"],
+                    &redirect_query(params.common.redirect_to.as_deref()),
+                )?;
                 let body = Body {
                     email,
                     kind: params.kind,
@@ -818,7 +820,10 @@ impl AuthClient {
         }
         let pkce = self.start_pkce(true).await?;
         let http = self.inner.http();
-        let url = http.url(&["recover"], &redirect_query(&options.common.redirect_to))?;
+        let url = http.url(
+            &["recover"],
+            &redirect_query(options.common.redirect_to.as_deref()),
+        )?;
         let body = Body {
             email,
             code_challenge: pkce.challenge.as_deref(),

@@ -15,7 +15,27 @@ pub fn header_name(name: &str) -> Result<HeaderName, Error> {
     })
 }
 
-/// Parses a header value, rejecting control characters such as CR, LF and NUL.
+/// Headers whose values are credentials: marked sensitive when built, never shown in `Debug`.
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "apikey",
+    "cookie",
+    "set-cookie",
+    "proxy-authorization",
+];
+
+/// Whether a header with this name (any case) carries a credential.
+///
+/// ```
+/// assert!(supabase_core::is_secret_header("Authorization"));
+/// assert!(!supabase_core::is_secret_header("accept-profile"));
+/// ```
+pub fn is_secret_header(name: &str) -> bool {
+    SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
+/// Parses a header value, rejecting control characters such as CR, LF and NUL. The value of
+/// a header that carries a credential ([`is_secret_header`]) is marked sensitive.
 ///
 /// The value is not echoed in the error, since it may be a secret.
 pub fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
@@ -25,10 +45,12 @@ pub fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
             reason: "value contains a control character (CR, LF, NUL, …)",
         });
     }
-    HeaderValue::from_str(value).map_err(|_| Error::InvalidHeader {
+    let mut parsed = HeaderValue::from_str(value).map_err(|_| Error::InvalidHeader {
         name: sanitize_name(name),
         reason: "not a valid HTTP header value",
-    })
+    })?;
+    parsed.set_sensitive(is_secret_header(name));
+    Ok(parsed)
 }
 
 /// A header name made safe to print: at most 64 visible ASCII characters.
@@ -54,5 +76,21 @@ mod tests {
         let err = header_name("apikey: sb_secret_abcdef").unwrap_err();
         assert!(!format!("{err} {err:?}").contains("sb_secret_abcdef"));
         assert!(header_name("x-ok").is_ok());
+    }
+
+    #[test]
+    fn credential_headers_are_marked_sensitive() {
+        for name in [
+            "authorization",
+            "Authorization",
+            "apikey",
+            "cookie",
+            "proxy-authorization",
+        ] {
+            assert!(header_value(name, "v").unwrap().is_sensitive(), "{name}");
+        }
+        for name in ["accept-profile", "x-client-info", "prefer"] {
+            assert!(!header_value(name, "v").unwrap().is_sensitive(), "{name}");
+        }
     }
 }

@@ -57,7 +57,7 @@ pub use clock::{Clock, SystemClock};
 pub use config::{Config, validate_base_url};
 pub use error::{BoxError, Error, TransportErrorKind};
 pub use fn_provider::FnTokenProvider;
-pub use header::{header_name, header_value};
+pub use header::{header_name, header_value, is_secret_header};
 pub use jwt::{JwtClaims, decode_jwt_claims, decode_jwt_exp};
 pub use redact::redact_secrets;
 pub use redirect::redirect_policy;

@@ -16,7 +16,7 @@ use crate::redact::{REDACTED, redact_field_message, redact_secrets};
 use crate::redirect::{RedirectRefused, same_origin};
 use crate::{
     ApiError, CLIENT_INFO, CLIENT_INFO_HEADER, Error, Secret, TokenProvider, TransportErrorKind,
-    header_value, redirect_policy,
+    header_value, is_secret_header, redirect_policy,
 };
 
 /// The default limit on the size of a response body: 256 MiB.
@@ -100,16 +100,16 @@ impl Transport {
                 reason: "the project key is empty",
             });
         }
-        let mut apikey = header_value("apikey", key.expose())?;
-        apikey.set_sensitive(true);
-        let mut key_bearer = header_value("authorization", &format!("Bearer {}", key.expose()))?;
-        key_bearer.set_sensitive(true);
+        // Both marked sensitive by `header_value`.
+        let apikey = header_value("apikey", key.expose())?;
+        let key_bearer = header_value("authorization", &format!("Bearer {}", key.expose()))?;
         let mut headers = options.headers;
         if !headers.contains_key(CLIENT_INFO_HEADER) {
             headers.insert(CLIENT_INFO_HEADER, HeaderValue::from_static(CLIENT_INFO));
         }
+        // Headers given as a raw map did not go through `header_value`.
         for (name, value) in headers.iter_mut() {
-            if name == AUTHORIZATION || name == APIKEY {
+            if is_secret_header(name.as_str()) {
                 value.set_sensitive(true);
             }
         }
@@ -445,11 +445,7 @@ struct RedactedHeaders<'a>(&'a HeaderMap);
 impl fmt::Debug for RedactedHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secret = |name: &HeaderName, value: &HeaderValue| {
-            value.is_sensitive()
-                || matches!(
-                    name.as_str(),
-                    "authorization" | "apikey" | "cookie" | "set-cookie" | "proxy-authorization"
-                )
+            value.is_sensitive() || is_secret_header(name.as_str())
         };
         f.debug_map()
             .entries(self.0.iter().map(|(name, value)| {

@@ -159,12 +159,7 @@ impl RequestState {
                 self.missing_default = false;
                 self.prefer_chain.clear();
             }
-            Ok((name, mut value)) => {
-                if name == supabase_core::HeaderName::from_static("authorization")
-                    || name.as_str() == "apikey"
-                {
-                    value.set_sensitive(true);
-                }
+            Ok((name, value)) => {
                 self.headers.insert(name, value);
             }
             Err(e) => self.invalidate(e.to_string()),
