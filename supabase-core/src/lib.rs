@@ -37,6 +37,7 @@
 )]
 
 mod api_error;
+mod body;
 mod client_info;
 mod clock;
 mod config;
@@ -44,14 +45,19 @@ mod error;
 mod fn_provider;
 mod header;
 mod jwt;
+mod multipart;
 mod redact;
 mod redirect;
+mod retry;
 mod secret;
+mod service;
 mod token;
+mod token_changes;
 mod token_user;
 mod transport;
 
 pub use api_error::ApiError;
+pub use body::{Body, ByteStream};
 pub use client_info::{CLIENT_INFO, CLIENT_INFO_HEADER};
 pub use clock::{Clock, SystemClock};
 pub use config::{Config, validate_base_url};
@@ -59,12 +65,18 @@ pub use error::{BoxError, Error, TransportErrorKind};
 pub use fn_provider::FnTokenProvider;
 pub use header::{header_name, header_value, is_secret_header};
 pub use jwt::{JwtClaims, decode_jwt_claims, decode_jwt_exp};
+pub use multipart::{Multipart, Part};
 pub use redact::redact_secrets;
 pub use redirect::redirect_policy;
+pub use retry::{RetryPolicy, is_retryable_status};
 pub use secret::Secret;
+pub use service::Service;
 pub use token::{AccessToken, ProjectKeyProvider, StaticTokenProvider, TokenProvider};
+pub use token_changes::{TokenChangeSender, TokenChanges};
 pub use token_user::{TokenUser, check_access_token, check_bearer_jwt};
-pub use transport::{Request, Response, Transport, TransportOptions};
+pub use transport::{
+    Credential, Request, Response, StreamingResponse, Transport, TransportOptions,
+};
 
 /// Re-exported so that implementors of [`TokenProvider`] use the same macro version.
 pub use async_trait::async_trait;

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use http::HeaderValue;
 
-use crate::{Error, Secret, header_value};
+use crate::{Error, Secret, TokenChanges, header_value};
 
 /// A bearer token, ready to be sent.
 ///
@@ -119,6 +119,18 @@ pub trait TokenProvider: Send + Sync + Debug {
     /// Called after the server rejected the token (HTTP 401), so a caching provider can drop
     /// it. The default does nothing.
     async fn invalidate(&self) {}
+
+    /// A signal that fires whenever the token this provider hands out may have changed, for
+    /// holders of long-lived connections (Realtime pushes the new token to its channels).
+    ///
+    /// The default is `None`: the token never changes on its own (a static token). A
+    /// provider whose token changes (a session that signs in, refreshes or signs out; a
+    /// third-party provider that rotates) keeps a [`TokenChangeSender`](crate::TokenChangeSender),
+    /// calls `notify` on each change and returns `Some(sender.subscribe())` here. The token
+    /// itself is still read through [`TokenProvider::access_token`].
+    fn changes(&self) -> Option<TokenChanges> {
+        None
+    }
 }
 
 /// A provider that always yields the same token: what `set_auth` and `with_auth` install.

@@ -15,8 +15,8 @@ use crate::api_error::body_snippet;
 use crate::redact::{REDACTED, redact_field_message, redact_secrets};
 use crate::redirect::{RedirectRefused, same_origin};
 use crate::{
-    ApiError, CLIENT_INFO, CLIENT_INFO_HEADER, Error, Secret, TokenProvider, TransportErrorKind,
-    header_value, is_secret_header, redirect_policy,
+    AccessToken, ApiError, Body, ByteStream, CLIENT_INFO, CLIENT_INFO_HEADER, Error, Secret,
+    TokenProvider, TransportErrorKind, header_value, is_secret_header, redirect_policy,
 };
 
 /// The default limit on the size of a response body: 256 MiB.
@@ -72,9 +72,20 @@ impl fmt::Debug for TransportOptions {
 /// Cloning is one reference-count bump; every clone uses the same connection pool. For each
 /// request it adds, unless the request or the global headers already have them:
 /// `X-Client-Info: supabase-rs/<version>`, the global headers, `apikey: <project key>` and
-/// `Authorization: Bearer <token>`, where the token comes from the [`TokenProvider`] passed to
-/// [`Transport::send`] (or is the project key when the provider yields none). Both secret
-/// headers are marked sensitive.
+/// `Authorization: Bearer <token>`. Which bearer goes out is decided here and nowhere else,
+/// in this order (the first that applies wins):
+///
+/// 1. an `Authorization` header on the request itself;
+/// 2. the request's [`Credential::Token`] (a service acting for a known user, such as Auth's
+///    user endpoints);
+/// 3. a global `Authorization` header (client option);
+/// 4. the request's [`Credential::ProjectKey`]: the project key;
+/// 5. [`Credential::Provider`] (the default): the [`TokenProvider`]'s token (a `set_auth` /
+///    `with_auth` override, a third-party provider, the Auth session), or the project key when
+///    it yields none.
+///
+/// Both secret headers are marked sensitive. Services send through [`Service`](crate::Service),
+/// which adds retries on top.
 #[derive(Clone)]
 pub struct Transport {
     inner: Arc<Inner>,
@@ -173,16 +184,14 @@ impl Transport {
         tokens: &dyn TokenProvider,
     ) -> Result<Response, Error> {
         let inner = &*self.inner;
-        let bearer =
-            if request.headers.contains_key(AUTHORIZATION) || self.has_global_authorization() {
-                None
-            } else {
-                Some(match tokens.access_token().await? {
-                    Some(token) => token.bearer_header().clone(),
-                    None => inner.key_bearer.clone(),
-                })
-            };
-        let http_request = self.http_request(request, bearer);
+        let bearer = match self.fixed_bearer(request) {
+            Bearer::Decided(bearer) => bearer,
+            Bearer::FromProvider => Some(match tokens.access_token().await? {
+                Some(token) => token.bearer_header().clone(),
+                None => inner.key_bearer.clone(),
+            }),
+        };
+        let http_request = self.http_request(request, bearer)?;
         let mut response = inner
             .http
             .execute(http_request)
@@ -197,18 +206,97 @@ impl Transport {
         })
     }
 
+    /// Sends a request and hands the answer's body over as a stream, read as the caller
+    /// polls it; `limit` bounds its size (`None`: no limit). The same headers, bearer rules,
+    /// redirect and timeout rules as [`Transport::send`] apply; the time limit covers the
+    /// whole transfer, body included. A `Content-Length` above `limit` fails at once.
+    pub async fn send_streaming(
+        &self,
+        request: &Request,
+        tokens: &dyn TokenProvider,
+        limit: Option<u64>,
+    ) -> Result<StreamingResponse, Error> {
+        let bearer = match self.fixed_bearer(request) {
+            Bearer::Decided(bearer) => bearer,
+            Bearer::FromProvider => Some(match tokens.access_token().await? {
+                Some(token) => token.bearer_header().clone(),
+                None => self.inner.key_bearer.clone(),
+            }),
+        };
+        let http_request = self.http_request(request, bearer)?;
+        let mut response = self
+            .inner
+            .http
+            .execute(http_request)
+            .await
+            .map_err(Error::from_reqwest)?;
+        if !same_origin(&request.url, response.url()) {
+            return Err(Error::Transport {
+                kind: TransportErrorKind::Redirect,
+                source: Box::new(RedirectRefused::CrossOrigin),
+            });
+        }
+        let headers = std::mem::take(response.headers_mut());
+        let status = response.status();
+        let length = headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if let (Some(length), Some(limit)) = (length, limit)
+            && length > limit
+        {
+            return Err(Error::ResponseTooLarge {
+                limit: usize::try_from(limit).unwrap_or(usize::MAX),
+            });
+        }
+        Ok(StreamingResponse {
+            status,
+            headers,
+            body: limited_stream(response, limit),
+        })
+    }
+
+    /// The bearer rules that need no provider: steps 1 to 4 of the order in the type's docs.
+    /// The one place that decides `Authorization`.
+    fn fixed_bearer(&self, request: &Request) -> Bearer {
+        if request.headers.contains_key(AUTHORIZATION) {
+            return Bearer::Decided(None);
+        }
+        if let Credential::Token(token) = &request.credential {
+            return Bearer::Decided(Some(token.bearer_header().clone()));
+        }
+        if self.has_global_authorization() {
+            return Bearer::Decided(None);
+        }
+        match request.credential {
+            Credential::ProjectKey => Bearer::Decided(Some(self.inner.key_bearer.clone())),
+            _ => Bearer::FromProvider,
+        }
+    }
+
     /// The HTTP request for `request`. Kept out of the `async` function (as is
     /// [`Transport::response_head`]) so that its state machine stays small: less code and
     /// less state on the path of every request.
     #[inline(never)]
-    fn http_request(&self, request: &Request, bearer: Option<HeaderValue>) -> reqwest::Request {
+    fn http_request(
+        &self,
+        request: &Request,
+        bearer: Option<HeaderValue>,
+    ) -> Result<reqwest::Request, Error> {
         let mut http_request = reqwest::Request::new(request.method.clone(), request.url.clone());
-        *http_request.headers_mut() = self.headers_for(&request.headers, bearer);
-        *http_request.timeout_mut() = request.timeout.or(self.inner.timeout);
+        let mut headers = self.headers_for(&request.headers, bearer);
         if let Some(body) = &request.body {
-            *http_request.body_mut() = Some(body.clone().into());
+            if body.is_stream()
+                && let Some(length) = body.len()
+                && !headers.contains_key(CONTENT_LENGTH)
+            {
+                headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            *http_request.body_mut() = Some(body.to_reqwest()?);
         }
-        http_request
+        *http_request.headers_mut() = headers;
+        *http_request.timeout_mut() = request.timeout.or(self.inner.timeout);
+        Ok(http_request)
     }
 
     /// Checks the head of an answer (same origin, announced size) and takes its status, its
@@ -329,9 +417,46 @@ pub struct Request {
     /// Headers of this request; they win over global headers.
     pub headers: HeaderMap,
     /// The body, if any.
-    pub body: Option<Bytes>,
+    pub body: Option<Body>,
     /// A time limit for this request alone.
     pub timeout: Option<Duration>,
+    /// Whose bearer token goes out (see [`Transport`] for the order of the rules).
+    pub credential: Credential,
+}
+
+/// Whose bearer token a [`Request`] carries, unless the request has its own `Authorization`
+/// header. The transport applies it; see [`Transport`] for the whole order.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub enum Credential {
+    /// The client's [`TokenProvider`] (the project key when it yields none), unless a global
+    /// `Authorization` header is set. What every data request uses.
+    #[default]
+    Provider,
+    /// The project key, unless a global `Authorization` header is set (public Auth
+    /// endpoints).
+    ProjectKey,
+    /// This user's token, even over a global `Authorization` header (Auth's user endpoints,
+    /// acting for the signed-in user).
+    Token(AccessToken),
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Provider => f.write_str("Provider"),
+            Credential::ProjectKey => f.write_str("ProjectKey"),
+            Credential::Token(_) => f.write_str("Token([REDACTED])"),
+        }
+    }
+}
+
+/// What [`Transport::fixed_bearer`] decided.
+enum Bearer {
+    /// This bearer (or none: a request or global header is sent).
+    Decided(Option<HeaderValue>),
+    /// Ask the provider.
+    FromProvider,
 }
 
 impl Request {
@@ -343,7 +468,14 @@ impl Request {
             headers: HeaderMap::new(),
             body: None,
             timeout: None,
+            credential: Credential::Provider,
         }
+    }
+
+    /// Sets whose bearer token goes out.
+    pub fn credential(mut self, credential: Credential) -> Self {
+        self.credential = credential;
+        self
     }
 
     /// Sets a header (replacing any earlier value).
@@ -352,8 +484,8 @@ impl Request {
         self
     }
 
-    /// Sets the body.
-    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+    /// Sets the body (bytes, or a stream: see [`Body`]).
+    pub fn body(mut self, body: impl Into<Body>) -> Self {
         self.body = Some(body.into());
         self
     }
@@ -417,14 +549,147 @@ impl Response {
     }
 }
 
+/// An answer whose body is read as a stream (see [`Transport::send_streaming`]).
+///
+/// `Debug` shows status and headers (secrets redacted), never the body.
+#[non_exhaustive]
+pub struct StreamingResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body, chunk by chunk, bounded by the limit given when sending.
+    pub body: ByteStream,
+}
+
+/// The most of an error answer's body that [`StreamingResponse::error_for_status`] reads.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+impl StreamingResponse {
+    /// Builds one (for tests and custom transports).
+    pub fn new(status: StatusCode, headers: HeaderMap, body: ByteStream) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The announced `Content-Length`, if any.
+    pub fn content_length(&self) -> Option<u64> {
+        self.headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+    }
+
+    /// Reads the rest of the body into memory, failing past `limit` bytes.
+    pub async fn bytes(self, limit: usize) -> Result<Bytes, Error> {
+        use futures_util::StreamExt;
+        let mut body = self.body;
+        let mut all = BytesMut::new();
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk?;
+            if all.len().saturating_add(chunk.len()) > limit {
+                return Err(Error::ResponseTooLarge { limit });
+            }
+            all.extend_from_slice(&chunk);
+        }
+        Ok(all.freeze())
+    }
+
+    /// Reads the whole answer into a [`Response`] (bounded by `limit`).
+    pub async fn buffer(self, limit: usize) -> Result<Response, Error> {
+        let status = self.status;
+        let headers = self.headers.clone();
+        let body = self.bytes(limit).await?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// `Ok(self)` for a 2xx answer; otherwise the body (up to 64 KiB) is read and the answer
+    /// is returned buffered as the error, for the caller's service to map.
+    pub async fn error_for_status(self) -> Result<Self, Response> {
+        if self.status.is_success() {
+            return Ok(self);
+        }
+        let status = self.status;
+        let headers = self.headers.clone();
+        let body = read_prefix(self.body, ERROR_BODY_LIMIT).await;
+        Err(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// Up to `limit` bytes of a stream (an error or the limit ends it quietly: this is for error
+/// messages).
+async fn read_prefix(mut body: ByteStream, limit: usize) -> Bytes {
+    use futures_util::StreamExt;
+    let mut all = BytesMut::new();
+    while let Some(Ok(chunk)) = body.next().await {
+        let room = limit.saturating_sub(all.len());
+        all.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+        if all.len() >= limit {
+            break;
+        }
+    }
+    all.freeze()
+}
+
+impl fmt::Debug for StreamingResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamingResponse")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The body of `response` as a stream that fails once more than `limit` bytes arrived.
+fn limited_stream(response: reqwest::Response, limit: Option<u64>) -> ByteStream {
+    let state = (response, 0u64, false);
+    Box::pin(futures_util::stream::unfold(
+        state,
+        move |(mut response, seen, done)| async move {
+            if done {
+                return None;
+            }
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let seen = seen.saturating_add(chunk.len() as u64);
+                    if let Some(limit) = limit
+                        && seen > limit
+                    {
+                        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+                        return Some((
+                            Err(Error::ResponseTooLarge { limit }),
+                            (response, seen, true),
+                        ));
+                    }
+                    Some((Ok(chunk), (response, seen, false)))
+                }
+                Ok(None) => None,
+                Err(e) => Some((Err(Error::from_reqwest(e)), (response, seen, true))),
+            }
+        },
+    ))
+}
+
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("url", &self.url.as_str())
             .field("headers", &RedactedHeaders(&self.headers))
-            .field("body", &self.body.as_ref().map(|b| BodyLen(b.len())))
+            .field("body", &self.body)
             .field("timeout", &self.timeout)
+            .field("credential", &self.credential)
             .finish()
     }
 }

@@ -333,7 +333,7 @@ impl RequestState {
 
         let mut request = Request::new(method.clone(), url);
         request.headers = headers;
-        request.body = body;
+        request.body = body.map(supabase_core::Body::from);
         request.timeout = self.timeout;
         let retry = read && self.retry.unwrap_or(true);
         Ok(Built {

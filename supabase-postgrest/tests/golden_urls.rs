@@ -81,7 +81,8 @@ fn check(base: &str, rows: &[Row]) {
         }
         let got_body = request
             .body
-            .as_deref()
+            .as_ref()
+            .and_then(|b| b.as_bytes())
             .map(|b| String::from_utf8(b.to_vec()).unwrap());
         if got_body.as_deref() != *body {
             failures.push(format!("{id}: body\n  want {body:?}\n  got  {got_body:?}"));
