@@ -93,6 +93,7 @@ pub struct Transport {
 
 struct Inner {
     http: reqwest::Client,
+    key: Secret,
     apikey: HeaderValue,
     key_bearer: HeaderValue,
     headers: HeaderMap,
@@ -137,6 +138,7 @@ impl Transport {
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
+                key: key.clone(),
                 apikey,
                 key_bearer,
                 headers,
@@ -149,6 +151,12 @@ impl Transport {
     /// The underlying `reqwest::Client` (its pool is shared by every clone).
     pub fn http_client(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    /// The project key, for protocols that carry it outside a header (Realtime's websocket
+    /// URL has `apikey=` in its query, as realtime-js sends it).
+    pub fn project_key(&self) -> &Secret {
+        &self.inner.key
     }
 
     /// The global headers (including `X-Client-Info`).
