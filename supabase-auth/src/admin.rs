@@ -6,8 +6,8 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::Value;
 use supabase_core::{
-    AccessToken, Config, HeaderMap, Method, Secret, Transport, TransportOptions, decode_jwt_claims,
-    validate_base_url,
+    AccessToken, Config, HeaderMap, Method, Secret, Service, Transport, TransportOptions,
+    decode_jwt_claims,
 };
 
 use crate::http::{Bearer, Http, decode};
@@ -84,24 +84,26 @@ impl AdminClient {
     /// # Ok::<(), supabase_auth::Error>(())
     /// ```
     pub fn from_config(config: &Config) -> Result<Self, Error> {
-        let url = config.endpoint("auth/v1")?;
-        let mut options = TransportOptions::default();
-        options.headers = config.headers().clone();
-        options.timeout = config.timeout_duration();
-        options.http_client = Some(config.transport()?.http_client().clone());
-        Self::build(url.as_str(), config.key(), options)
+        check_service_key(config.key().expose())?;
+        Self::from_service(Service::from_config(config, "auth/v1")?)
+    }
+
+    /// An admin client for the Auth endpoint `service` stands for, sharing its transport
+    /// (pool, headers, limits): how the `supabase` façade makes one. The transport's project
+    /// key must be a service-role or secret key; it is the bearer of every admin request,
+    /// whatever credential the service carries.
+    pub fn from_service(service: Service) -> Result<Self, Error> {
+        let key = service.transport().project_key().clone();
+        check_service_key(key.expose())?;
+        Ok(Self {
+            http: Http { service },
+            key: AccessToken::new(key.expose())?,
+        })
     }
 
     fn build(url: &str, key: &Secret, options: TransportOptions) -> Result<Self, Error> {
         check_service_key(key.expose())?;
-        let mut base = validate_base_url(url)?;
-        let path = base.path().trim_end_matches('/').to_owned();
-        base.set_path(&path);
-        let transport = Transport::new(key, options)?;
-        Ok(Self {
-            http: Http { transport, base },
-            key: AccessToken::new(key.expose())?,
-        })
+        Self::from_service(Service::new(Transport::new(key, options)?, url)?)
     }
 
     async fn send(
@@ -427,7 +429,7 @@ impl AdminClient {
 impl fmt::Debug for AdminClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AdminClient")
-            .field("url", &self.http.base.as_str())
+            .field("url", &self.http.base().as_str())
             .field("key", &"[REDACTED]")
             .finish()
     }

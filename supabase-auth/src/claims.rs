@@ -32,7 +32,7 @@ pub struct VerifiedClaims {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Verification {
-    /// Locally, with the shared secret given to [`AuthClient::with_jwt_secret`] (HS256/384/512).
+    /// Locally, with the shared secret given to [`AuthClientBuilder::jwt_secret`](crate::AuthClientBuilder::jwt_secret) (HS256/384/512).
     SharedSecret,
     /// Locally, with a public key from the project's JWKS (RS*, PS*, ES256/384, EdDSA).
     Jwks,
@@ -48,26 +48,11 @@ pub(crate) struct JwksCache {
 }
 
 impl AuthClient {
-    /// Verifies HS256/HS384/HS512 tokens locally with the project's JWT secret in
-    /// [`AuthClient::get_claims`] (otherwise the server checks them).
-    ///
-    /// ```
-    /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?
-    ///     .with_jwt_secret("super-secret-jwt-token-with-at-least-32-characters-long");
-    /// # let _ = auth;
-    /// # Ok::<(), supabase_auth::Error>(())
-    /// ```
-    #[must_use]
-    pub fn with_jwt_secret(self, secret: impl Into<supabase_core::Secret>) -> Self {
-        let secret = secret.into();
-        self.rebuild(|s| s.jwt_secret = Some(secret))
-    }
-
     /// Verifies a JWT (or, with `None`, the current session's access token) and returns its
     /// claims. Use it on servers to trust who a request comes from without a round trip.
     ///
     /// - The token must be well formed and not expired (by the client's clock).
-    /// - HS256/384/512: checked with the secret of [`AuthClient::with_jwt_secret`]; without
+    /// - HS256/384/512: checked with the secret of [`AuthClientBuilder::jwt_secret`](crate::AuthClientBuilder::jwt_secret); without
     ///   one, by the server (`GET /user`).
     /// - RS256/384/512, PS256/384/512, ES256/384, EdDSA: checked with the key of its `kid`
     ///   from `GET /.well-known/jwks.json`, cached for 10 minutes and fetched again once for

@@ -5,15 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use supabase_core::{
-    AccessToken, Clock, Config, ProjectKeyProvider, Secret, StaticTokenProvider, SystemClock,
-    TokenProvider, Transport, TransportOptions, Url, validate_base_url,
+    AccessToken, Clock, Config, ProjectKeyProvider, Secret, Service, StaticTokenProvider,
+    TokenProvider, Transport, Url,
 };
 
-use crate::http::Http;
-use crate::state::{Inner, Settings};
+use crate::state::Inner;
 use crate::{
-    AuthSubscription, Error, MemoryStore, SessionStore, SessionTokenProvider, TokenUser,
-    check_access_token,
+    AuthClientBuilder, AuthSubscription, Error, SessionTokenProvider, TokenUser, check_access_token,
 };
 
 /// The default refresh margin: a session expiring within 90 s is refreshed before use
@@ -70,9 +68,10 @@ pub enum FlowType {
 /// use std::sync::Arc;
 ///
 /// # fn main() -> Result<(), supabase_auth::Error> {
-/// let auth = AuthClient::new("https://xyzcompany.supabase.co/auth/v1", "public-anon-key")?
-///     .with_flow_type(FlowType::Pkce)
-///     .with_store(Arc::new(MemoryStore::new()));
+/// let auth = AuthClient::builder("https://xyzcompany.supabase.co/auth/v1", "public-anon-key")
+///     .flow_type(FlowType::Pkce)
+///     .store(Arc::new(MemoryStore::new()))
+///     .build()?;
 /// assert_eq!(auth.storage_key(), "sb-xyzcompany-auth-token");
 /// # Ok(()) }
 /// ```
@@ -104,8 +103,13 @@ impl AuthClient {
     /// # Ok::<(), supabase_auth::Error>(())
     /// ```
     pub fn new(url: &str, key: impl Into<Secret>) -> Result<Self, Error> {
-        let transport = Transport::new(&key.into(), TransportOptions::default())?;
-        Self::with_transport(url, transport)
+        Self::builder(url, key).build()
+    }
+
+    /// Options for a client of the Auth endpoint at `url` with the project key `key`; see
+    /// [`AuthClientBuilder`].
+    pub fn builder(url: &str, key: impl Into<Secret>) -> AuthClientBuilder {
+        AuthClientBuilder::standalone(url, key.into())
     }
 
     /// A client for the project described by `config` (endpoint `<project url>/auth/v1`).
@@ -117,8 +121,7 @@ impl AuthClient {
     /// # Ok::<(), supabase_auth::Error>(())
     /// ```
     pub fn from_config(config: &Config) -> Result<Self, Error> {
-        let url = config.endpoint("auth/v1")?;
-        Self::with_transport(url.as_str(), config.transport()?)
+        AuthClientBuilder::from_service(Service::from_config(config, "auth/v1")?).build()
     }
 
     /// A client for the Auth endpoint at `url` over an existing transport.
@@ -131,111 +134,7 @@ impl AuthClient {
     /// # Ok::<(), supabase_auth::Error>(())
     /// ```
     pub fn with_transport(url: &str, transport: Transport) -> Result<Self, Error> {
-        let mut url = validate_base_url(url)?;
-        let path = url.path().trim_end_matches('/').to_owned();
-        url.set_path(&path);
-        let storage_key = default_storage_key(&url);
-        Ok(Self {
-            inner: Arc::new(Inner::new(Settings {
-                http: Http {
-                    transport,
-                    base: url,
-                },
-                clock: Arc::new(SystemClock),
-                store: Arc::new(MemoryStore::new()),
-                storage_key,
-                flow: FlowType::Implicit,
-                margin_secs: DEFAULT_REFRESH_MARGIN.as_secs(),
-                #[cfg(feature = "jwt-verify")]
-                jwt_secret: None,
-            })),
-            tokens: Arc::new(ProjectKeyProvider),
-        })
-    }
-
-    pub(crate) fn rebuild(self, change: impl FnOnce(&mut Settings)) -> Self {
-        let mut settings = self.inner.settings.clone();
-        change(&mut settings);
-        Self {
-            inner: Arc::new(Inner::new(settings)),
-            tokens: self.tokens,
-        }
-    }
-
-    /// Uses `clock` for every expiry decision (tests inject a fixed clock).
-    ///
-    /// Like every `with_*` option below, call it right after building the client: it starts
-    /// a new session state (the stored session is read again from the store).
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use supabase_core::SystemClock;
-    /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?
-    ///     .with_clock(Arc::new(SystemClock));
-    /// # let _ = auth;
-    /// # Ok::<(), supabase_auth::Error>(())
-    /// ```
-    #[must_use]
-    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
-        self.rebuild(|s| s.clock = clock)
-    }
-
-    /// Keeps the session and PKCE verifiers in `store` (default: [`MemoryStore`]).
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use supabase_auth::{AuthClient, FileStore};
-    /// let dir = std::env::temp_dir().join("my-cli-auth");
-    /// let auth = AuthClient::new("https://x.supabase.co/auth/v1", "k")?
-    ///     .with_store(Arc::new(FileStore::new(dir)));
-    /// # let _ = auth;
-    /// # Ok::<(), supabase_auth::Error>(())
-    /// ```
-    #[must_use]
-    pub fn with_store(self, store: Arc<dyn SessionStore>) -> Self {
-        self.rebuild(|s| s.store = store)
-    }
-
-    /// The key the session is stored under (default `sb-<first label of the host>-auth-token`,
-    /// as supabase-js); the PKCE verifier goes under `<key>-code-verifier`.
-    ///
-    /// ```
-    /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?
-    ///     .with_storage_key("my-app-session");
-    /// assert_eq!(auth.storage_key(), "my-app-session");
-    /// # Ok::<(), supabase_auth::Error>(())
-    /// ```
-    #[must_use]
-    pub fn with_storage_key(self, key: &str) -> Self {
-        let key = key.to_owned();
-        self.rebuild(|s| s.storage_key = key)
-    }
-
-    /// Selects the implicit (default) or PKCE flow for email links, OAuth and SSO.
-    ///
-    /// ```
-    /// use supabase_auth::{AuthClient, FlowType};
-    /// let auth = AuthClient::new("https://x.supabase.co/auth/v1", "k")?.with_flow_type(FlowType::Pkce);
-    /// assert_eq!(auth.flow_type(), FlowType::Pkce);
-    /// # Ok::<(), supabase_auth::Error>(())
-    /// ```
-    #[must_use]
-    pub fn with_flow_type(self, flow: FlowType) -> Self {
-        self.rebuild(|s| s.flow = flow)
-    }
-
-    /// Refreshes a session before use when it expires within `margin` (default 90 s).
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// let auth = supabase_auth::AuthClient::new("https://x.supabase.co/auth/v1", "k")?
-    ///     .with_refresh_margin(Duration::from_secs(300));
-    /// # let _ = auth;
-    /// # Ok::<(), supabase_auth::Error>(())
-    /// ```
-    #[must_use]
-    pub fn with_refresh_margin(self, margin: Duration) -> Self {
-        self.rebuild(|s| s.margin_secs = margin.as_secs())
+        AuthClientBuilder::from_service(Service::new(transport, url)?).build()
     }
 
     /// Makes the user endpoints of **this client value** (`get_user`, `update_user`, MFA,
@@ -345,7 +244,7 @@ impl AuthClient {
 
     /// The Auth endpoint URL.
     pub fn url(&self) -> &Url {
-        &self.inner.settings.http.base
+        self.inner.settings.http.base()
     }
 
     /// The clock used for expiry checks.
@@ -355,7 +254,7 @@ impl AuthClient {
 
     /// The transport in use.
     pub fn transport(&self) -> &Transport {
-        &self.inner.settings.http.transport
+        self.inner.settings.http.service.transport()
     }
 
     /// The key the session is stored under.
@@ -384,23 +283,10 @@ impl AuthClient {
     }
 }
 
-fn default_storage_key(url: &Url) -> String {
-    let label = url
-        .host_str()
-        .and_then(|h| h.split('.').next())
-        .filter(|l| !l.is_empty())
-        .unwrap_or("supabase");
-    let label: String = label
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    format!("sb-{label}-auth-token")
-}
-
 impl fmt::Debug for AuthClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthClient")
-            .field("url", &self.inner.settings.http.base.as_str())
+            .field("url", &self.inner.settings.http.base().as_str())
             .field("storage_key", &self.inner.settings.storage_key)
             .field("flow", &self.inner.settings.flow)
             .field("override", &self.tokens)

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use supabase_core::{
-    AccessToken, HeaderValue, Method, ProjectKeyProvider, Request, Response, Transport, Url,
+    AccessToken, Credential, HeaderValue, Method, Request, Response, Service, Url,
 };
 
 use crate::{AuthApiError, Error};
@@ -24,29 +24,22 @@ pub(crate) enum Bearer<'a> {
     Token(&'a AccessToken),
 }
 
-/// The transport plus the Auth endpoint URL.
+/// The Auth endpoint, as the core service layer sees it.
 #[derive(Clone)]
 pub(crate) struct Http {
-    pub transport: Transport,
-    pub base: Url,
+    pub service: Service,
 }
 
 impl Http {
     /// `<base>/<segments…>?<query>`; each segment is percent-encoded, the query is
     /// form-urlencoded like `URLSearchParams` (space → `+`).
     pub fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Result<Url, Error> {
-        let mut url = self.base.clone();
-        {
-            let mut path = url
-                .path_segments_mut()
-                .map_err(|()| Error::invalid_input("the Auth URL cannot have a path"))?;
-            path.pop_if_empty();
-            path.extend(segments);
-        }
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
-        Ok(url)
+        Ok(self.service.url(segments, query)?)
+    }
+
+    /// The endpoint URL.
+    pub fn base(&self) -> &Url {
+        self.service.base()
     }
 
     /// Sends a request and returns the 2xx answer, or [`Error::Api`].
@@ -68,16 +61,15 @@ impl Http {
                 HeaderValue::from_static(JSON_CONTENT_TYPE),
             );
         }
-        if let Bearer::Token(token) = bearer {
-            request = request.header(
-                supabase_core::HeaderName::from_static("authorization"),
-                token.bearer_header().clone(),
-            );
-        }
+        request = request.credential(match bearer {
+            Bearer::Key => Credential::ProjectKey,
+            Bearer::Token(token) => Credential::Token(token.clone()),
+        });
         if let Some(body) = body {
             request = request.body(body);
         }
-        let response = self.transport.send(request, &ProjectKeyProvider).await?;
+        // Auth requests are not retried (auth-js does not; the refresh has its own rules).
+        let response = self.service.send(&request, false).await?;
         if response.status.is_success() {
             Ok(response)
         } else {
@@ -138,8 +130,7 @@ mod tests {
     #[test]
     fn urls_encode_segments_and_query_like_url_search_params() {
         let http = Http {
-            transport: Transport::new(&"k".into(), Default::default()).unwrap(),
-            base: Url::parse("http://h/auth/v1").unwrap(),
+            service: Service::standalone("http://h/auth/v1", "k").unwrap(),
         };
         let url = http
             .url(

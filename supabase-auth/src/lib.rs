@@ -47,6 +47,7 @@
 mod admin;
 mod api_error;
 mod auto_refresh;
+mod builder;
 #[cfg(feature = "jwt-verify")]
 mod claims;
 mod client;
@@ -74,6 +75,7 @@ pub use admin::{
 };
 pub use api_error::{AuthApiError, WeakPasswordReason};
 pub use auto_refresh::{AUTO_REFRESH_TICK, AutoRefresh};
+pub use builder::AuthClientBuilder;
 #[cfg(feature = "jwt-verify")]
 pub use claims::{Verification, VerifiedClaims};
 pub use client::{AuthClient, DEFAULT_REFRESH_MARGIN, FlowType};

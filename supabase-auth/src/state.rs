@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use supabase_core::{AccessToken, Clock, Method, Secret};
+use supabase_core::{AccessToken, Clock, Method, Secret, TokenChangeSender};
 use tokio::sync::{OnceCell, broadcast};
 use tokio::time::Instant;
 
@@ -42,6 +42,9 @@ pub(crate) struct Inner {
     refresh: tokio::sync::Mutex<()>,
     failure: Mutex<Option<Failure>>,
     events: broadcast::Sender<AuthStateChange>,
+    /// Fires when the session's token may have changed (sign-in, refresh, user update,
+    /// sign-out), for [`SessionTokenProvider::changes`](crate::SessionTokenProvider).
+    pub changes: TokenChangeSender,
     #[cfg(feature = "jwt-verify")]
     pub jwks: crate::claims::JwksCache,
 }
@@ -81,6 +84,7 @@ impl Inner {
             refresh: tokio::sync::Mutex::new(()),
             failure: Mutex::new(None),
             events,
+            changes: TokenChangeSender::new(),
             #[cfg(feature = "jwt-verify")]
             jwks: crate::claims::JwksCache::default(),
         }
@@ -150,7 +154,9 @@ impl Inner {
         Ok(self.snapshot())
     }
 
+    /// Tells token listeners to ask again, then emits `event` (called after every commit).
     fn emit(&self, event: AuthChangeEvent, session: Option<Session>) {
+        self.changes.notify();
         // No receivers is fine.
         let _ = self.events.send(AuthStateChange { event, session });
     }

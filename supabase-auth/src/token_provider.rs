@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use supabase_core::{AccessToken, TokenProvider, async_trait};
+use supabase_core::{AccessToken, TokenChanges, TokenProvider, async_trait};
 
 use crate::state::Inner;
 
@@ -20,6 +20,8 @@ use crate::state::Inner;
 ///   [`supabase_core::Error::TokenUnavailable`]; later calls return `Ok(None)`.
 /// - A network or 5xx failure after expiry is returned as `TokenUnavailable` too, and the
 ///   session is kept for a later attempt (auth-js would send the project key instead).
+///
+/// [`TokenProvider::changes`] fires after every sign-in, refresh, user update and sign-out.
 ///
 /// It never sees a [`set_auth`](crate::AuthClient::set_auth) token: that override is
 /// composed on top by whoever holds both (the façade: override > `access_token` option >
@@ -62,5 +64,11 @@ impl TokenProvider for SessionTokenProvider {
             .fresh_access_token()
             .await
             .map_err(|e| supabase_core::Error::TokenUnavailable(Box::new(e)))
+    }
+
+    /// Fires after every sign-in, refresh, user update and sign-out of the session (each
+    /// commit of the session state), so long-lived connections (Realtime) ask again.
+    fn changes(&self) -> Option<TokenChanges> {
+        Some(self.inner.changes.subscribe())
     }
 }

@@ -45,7 +45,7 @@ async fn implicit_redirect_fragment_becomes_the_session() {
 #[tokio::test]
 async fn redirect_errors_and_codes() {
     let server = MockServer::start().await;
-    let auth = client(&server).with_flow_type(FlowType::Pkce);
+    let auth = builder(&server).flow_type(FlowType::Pkce).build().unwrap();
     let err = auth
         .get_session_from_url("https://app.example.com/cb?error=access_denied&error_code=otp_expired&error_description=Email+link+is+invalid")
         .await

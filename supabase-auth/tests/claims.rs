@@ -113,10 +113,13 @@ async fn an_unknown_kid_refetches_once_then_asks_the_server() {
 async fn symmetric_tokens_use_the_secret_or_the_server() {
     let server = MockServer::start().await;
     let token = mint_user_jwt("u1", None);
-    let with_secret = client(&server).with_jwt_secret(JWT_SECRET);
+    let with_secret = builder(&server).jwt_secret(JWT_SECRET).build().unwrap();
     let verified = with_secret.get_claims(Some(&token)).await.unwrap();
     assert_eq!(verified.verified_by, Verification::SharedSecret);
-    let wrong = client(&server).with_jwt_secret("another-secret-of-at-least-32-characters!!");
+    let wrong = builder(&server)
+        .jwt_secret("another-secret-of-at-least-32-characters!!")
+        .build()
+        .unwrap();
     assert!(matches!(
         wrong.get_claims(Some(&token)).await,
         Err(Error::InvalidJwt { .. })

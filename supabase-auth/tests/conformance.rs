@@ -81,7 +81,7 @@ struct Clients {
 fn build(golden: &Golden, base: &str) -> Result<Clients, String> {
     let key = case_key(&golden.case);
     let url = format!("{}/auth/v1", base.trim_end_matches('/'));
-    let mut auth = AuthClient::new(&url, key.as_str()).map_err(|e| e.to_string())?;
+    let mut auth = AuthClient::builder(&url, key.as_str());
     let options = golden.case.get("options").cloned().unwrap_or(Value::Null);
     if let Some(other) = options
         .as_object()
@@ -90,8 +90,9 @@ fn build(golden: &Golden, base: &str) -> Result<Clients, String> {
         return Err(format!("client option `{other}` is a façade option"));
     }
     if options.pointer("/auth/flowType").and_then(Value::as_str) == Some("pkce") {
-        auth = auth.with_flow_type(FlowType::Pkce);
+        auth = auth.flow_type(FlowType::Pkce);
     }
+    let auth = auth.build().map_err(|e| e.to_string())?;
     let admin = AdminClient::new(&url, key.as_str()).ok();
     Ok(Clients { auth, admin })
 }

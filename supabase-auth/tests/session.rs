@@ -122,7 +122,11 @@ async fn retryable_failure_of_an_expired_token_is_an_error_and_keeps_the_session
     let server = MockServer::start().await;
     let clock = ManualClock::at(NOW);
     let store = Arc::new(MemoryStore::new());
-    let auth = client_at(&server, clock.clone()).with_store(store.clone());
+    let auth = builder(&server)
+        .clock(clock.clone())
+        .store(store.clone())
+        .build()
+        .unwrap();
     sign_in(&auth, &server, "u1", NOW + 3600, "r1").await;
     mount_refresh(&server, 502, json!({})).await;
     clock.set(NOW + 4000);
@@ -189,7 +193,11 @@ async fn non_retryable_failure_of_an_expired_token_signs_out() {
     let server = MockServer::start().await;
     let clock = ManualClock::at(NOW);
     let store = Arc::new(MemoryStore::new());
-    let auth = client_at(&server, clock.clone()).with_store(store.clone());
+    let auth = builder(&server)
+        .clock(clock.clone())
+        .store(store.clone())
+        .build()
+        .unwrap();
     sign_in(&auth, &server, "u1", NOW + 3600, "r1").await;
     mount_refresh(
         &server,
@@ -469,9 +477,11 @@ async fn update_user_replaces_the_session_user_and_emits() {
 async fn a_failed_email_change_under_pkce_drops_its_verifier() {
     let server = MockServer::start().await;
     let store = Arc::new(MemoryStore::new());
-    let auth = client(&server)
-        .with_flow_type(supabase_auth::FlowType::Pkce)
-        .with_store(store.clone());
+    let auth = builder(&server)
+        .flow_type(supabase_auth::FlowType::Pkce)
+        .store(store.clone())
+        .build()
+        .unwrap();
     sign_in(&auth, &server, "u1", 4_102_444_800, "r1").await;
     Mock::given(method("PUT"))
         .and(path("/auth/v1/user"))

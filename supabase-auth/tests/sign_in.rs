@@ -389,9 +389,11 @@ async fn oauth_url_implicit_and_pkce_then_exchange() {
     assert!(redirect.code_verifier.is_none());
 
     let store = Arc::new(MemoryStore::new());
-    let pkce = client(&server)
-        .with_flow_type(FlowType::Pkce)
-        .with_store(store.clone());
+    let pkce = builder(&server)
+        .flow_type(FlowType::Pkce)
+        .store(store.clone())
+        .build()
+        .unwrap();
     let redirect = pkce
         .sign_in_with_oauth("github", OAuthOptions::new())
         .await
@@ -483,7 +485,7 @@ async fn pkce_password_recovery_emits_password_recovery() {
         session_json("u1", 4_102_444_800, "r1"),
     )
     .await;
-    let auth = client(&server).with_flow_type(FlowType::Pkce);
+    let auth = builder(&server).flow_type(FlowType::Pkce).build().unwrap();
     auth.reset_password_for_email("user@example.com", RequestOptions::new())
         .await
         .unwrap();

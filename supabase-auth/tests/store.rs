@@ -77,7 +77,10 @@ async fn file_store_round_trip_is_atomic_and_private() {
 async fn a_session_survives_a_restart_through_the_file_store() {
     let server = MockServer::start().await;
     let dir = temp_dir("restart");
-    let first = client(&server).with_store(Arc::new(FileStore::new(&dir)));
+    let first = builder(&server)
+        .store(Arc::new(FileStore::new(&dir)))
+        .build()
+        .unwrap();
     let session = sign_in(&first, &server, "u1", 4_102_444_800, "r1").await;
     let stored =
         std::fs::read_to_string(dir.join(format!("{}.json", first.storage_key()))).unwrap();
@@ -85,7 +88,10 @@ async fn a_session_survives_a_restart_through_the_file_store() {
     assert_eq!(parsed, session);
     // A new client (a new process) finds the session without any request.
     let requests_so_far = server.received_requests().await.unwrap().len();
-    let second = client(&server).with_store(Arc::new(FileStore::new(&dir)));
+    let second = builder(&server)
+        .store(Arc::new(FileStore::new(&dir)))
+        .build()
+        .unwrap();
     assert_eq!(second.get_session().await.unwrap().unwrap(), session);
     let token = second.session_token_provider();
     use supabase_core::TokenProvider;
@@ -115,7 +121,7 @@ async fn a_session_survives_a_restart_through_the_file_store() {
 async fn unreadable_stored_sessions_are_dropped() {
     let server = MockServer::start().await;
     let store = Arc::new(MemoryStore::new());
-    let auth = client(&server).with_store(store.clone());
+    let auth = builder(&server).store(store.clone()).build().unwrap();
     store
         .set(auth.storage_key(), "{\"access_token\":\"x\"}")
         .await
@@ -128,9 +134,11 @@ async fn unreadable_stored_sessions_are_dropped() {
 async fn pkce_verifiers_go_to_the_store() {
     let server = MockServer::start().await;
     let dir = temp_dir("pkce");
-    let auth = client(&server)
-        .with_flow_type(FlowType::Pkce)
-        .with_store(Arc::new(FileStore::new(&dir)));
+    let auth = builder(&server)
+        .flow_type(FlowType::Pkce)
+        .store(Arc::new(FileStore::new(&dir)))
+        .build()
+        .unwrap();
     let redirect = auth
         .sign_in_with_oauth("github", OAuthOptions::new())
         .await
@@ -162,7 +170,10 @@ impl SessionStore for BrokenStore {
 async fn a_failing_store_is_reported_and_the_session_stays_in_memory() {
     let server = MockServer::start().await;
     mount_password_grant(&server, session_json("u1", 4_102_444_800, "r1")).await;
-    let auth = client(&server).with_store(Arc::new(BrokenStore));
+    let auth = builder(&server)
+        .store(Arc::new(BrokenStore))
+        .build()
+        .unwrap();
     let err = auth
         .sign_in_with_password(supabase_auth::PasswordCredentials::email(
             "a@example.com",

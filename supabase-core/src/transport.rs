@@ -480,6 +480,11 @@ impl Request {
         }
     }
 
+    /// The body's bytes, for a body made from bytes (`None` without a body or for a stream).
+    pub fn body_bytes(&self) -> Option<&[u8]> {
+        self.body.as_ref().and_then(Body::as_bytes).map(|b| &b[..])
+    }
+
     /// Sets whose bearer token goes out.
     pub fn credential(mut self, credential: Credential) -> Self {
         self.credential = credential;

@@ -138,7 +138,7 @@ impl QueryBuilder {
     /// let q = db.from("t").update(&serde_json::json!({"done": true})).eq("id", 1);
     /// let request = q.to_request().unwrap();
     /// assert_eq!(request.method, "PATCH");
-    /// assert_eq!(request.body.as_deref(), Some(&br#"{"done":true}"#[..]));
+    /// assert_eq!(request.body_bytes(), Some(&br#"{"done":true}"#[..]));
     /// ```
     pub fn update(&self, values: impl Serialize) -> FilterBuilder {
         let mut state = self.state(Method::PATCH);

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde::Serialize;
 use supabase_core::{
-    Config, HeaderValue, Method, ProjectKeyProvider, Secret, StaticTokenProvider, TokenProvider,
-    Transport, TransportOptions, Url, header_value, validate_base_url,
+    Config, HeaderValue, Method, Secret, Service, StaticTokenProvider, TokenProvider, Transport,
+    Url, header_value,
 };
 
 use crate::execute::{finish, send};
@@ -38,10 +38,9 @@ use crate::{Error, FilterBuilder, PostgrestResponse, QueryBuilder, RetryPolicy};
 /// ```
 #[derive(Clone)]
 pub struct PostgrestClient {
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) tokens: Arc<dyn TokenProvider>,
+    /// The endpoint as somebody: transport, URL, credential, retry policy.
+    pub(crate) service: Service,
     pub(crate) schema: Option<Schema>,
-    pub(crate) retry: RetryPolicy,
 }
 
 /// A schema name and its header value, made once per client rather than once per request
@@ -51,12 +50,6 @@ pub struct PostgrestClient {
 pub(crate) struct Schema {
     pub(crate) name: Arc<str>,
     pub(crate) header: Option<HeaderValue>,
-}
-
-pub(crate) struct Shared {
-    pub(crate) transport: Transport,
-    /// The endpoint URL without a trailing slash, e.g. `https://x.supabase.co/rest/v1`.
-    pub(crate) url: Url,
 }
 
 impl PostgrestClient {
@@ -72,8 +65,7 @@ impl PostgrestClient {
     /// # Ok::<(), supabase_postgrest::Error>(())
     /// ```
     pub fn new(url: &str, key: impl Into<Secret>) -> Result<Self, Error> {
-        let transport = Transport::new(&key.into(), TransportOptions::default())?;
-        Self::with_transport(url, transport)
+        Ok(Self::from_service(Service::standalone(url, key)?))
     }
 
     /// A client for the project described by `config` (endpoint `<project url>/rest/v1`),
@@ -89,22 +81,23 @@ impl PostgrestClient {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_config(config: &Config) -> Result<Self, Error> {
-        let url = config.endpoint("rest/v1")?;
-        Self::with_transport(url.as_str(), config.transport()?)
+        Ok(Self::from_service(Service::from_config(config, "rest/v1")?))
     }
 
     /// A client for the PostgREST endpoint at `url` over an existing transport (sharing its
     /// connection pool, key and global headers).
     pub fn with_transport(url: &str, transport: Transport) -> Result<Self, Error> {
-        let mut url = validate_base_url(url)?;
-        let path = url.path().trim_end_matches('/').to_owned();
-        url.set_path(&path);
-        Ok(Self {
-            shared: Arc::new(Shared { transport, url }),
-            tokens: Arc::new(ProjectKeyProvider),
+        Ok(Self::from_service(Service::new(transport, url)?))
+    }
+
+    /// A client for the endpoint `service` stands for, as whoever it stands for: how the
+    /// `supabase` façade makes its PostgREST client (credential and retry policy come with
+    /// the service).
+    pub fn from_service(service: Service) -> Self {
+        Self {
+            service,
             schema: None,
-            retry: RetryPolicy::default(),
-        })
+        }
     }
 
     /// A client that takes its bearer tokens from `tokens`; this one is unchanged.
@@ -129,10 +122,8 @@ impl PostgrestClient {
     #[must_use]
     pub fn with_token_provider(&self, tokens: Arc<dyn TokenProvider>) -> Self {
         Self {
-            shared: Arc::clone(&self.shared),
-            tokens,
+            service: self.service.with_tokens(tokens),
             schema: self.schema.clone(),
-            retry: self.retry,
         }
     }
 
@@ -183,8 +174,8 @@ impl PostgrestClient {
     #[must_use]
     pub fn with_retry(&self, policy: RetryPolicy) -> Self {
         Self {
-            retry: policy,
-            ..self.clone()
+            service: self.service.with_retry(policy),
+            schema: self.schema.clone(),
         }
     }
 
@@ -219,7 +210,7 @@ impl PostgrestClient {
     /// let request = db.rpc("add", json!({"a": 1, "b": 2})).to_request().unwrap();
     /// assert_eq!(request.method, "POST");
     /// assert_eq!(request.url.path(), "/rpc/add");
-    /// assert_eq!(request.body.as_deref(), Some(&br#"{"a":1,"b":2}"#[..]));
+    /// assert_eq!(request.body_bytes(), Some(&br#"{"a":1,"b":2}"#[..]));
     /// ```
     pub fn rpc(
         &self,
@@ -258,7 +249,7 @@ impl PostgrestClient {
 
     /// The endpoint URL.
     pub fn url(&self) -> &Url {
-        &self.shared.url
+        self.service.base()
     }
 
     /// The schema in use, if one was chosen.
@@ -268,28 +259,30 @@ impl PostgrestClient {
 
     /// The retry policy in use.
     pub fn retry_policy(&self) -> RetryPolicy {
-        self.retry
+        self.service.retry()
     }
 
     /// The token provider in use.
     pub fn token_provider(&self) -> &Arc<dyn TokenProvider> {
-        &self.tokens
+        self.service.tokens()
     }
 
     /// The transport (and so the connection pool) in use.
     pub fn transport(&self) -> &Transport {
-        &self.shared.transport
+        self.service.transport()
+    }
+
+    /// The core service this client sends through.
+    pub fn service(&self) -> &Service {
+        &self.service
     }
 }
 
 impl fmt::Debug for PostgrestClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PostgrestClient")
-            .field("url", &self.shared.url.as_str())
             .field("schema", &self.schema_name())
-            .field("tokens", &self.tokens)
-            .field("transport", &self.shared.transport)
-            .field("retry", &self.retry)
+            .field("service", &self.service)
             .finish()
     }
 }

@@ -4,62 +4,15 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
 use serde::de::DeserializeOwned;
-use supabase_core::{ApiError, HeaderName, HeaderValue, Method, Response, StatusCode};
+use supabase_core::{ApiError, Method, Response};
 
 use crate::request::Built;
-use crate::retry::is_retryable_status;
 use crate::shape::{Answer, Head, Json, MaybeSingle, Rows, Shape, Single, Text};
 use crate::{Error, FilterBuilder, PostgrestClient, PostgrestResponse};
 
-const X_RETRY_COUNT: HeaderName = HeaderName::from_static("x-retry-count");
-
-/// Sends a built request, retrying GET/HEAD requests as the client's retry policy says.
+/// Sends a built request through the client's core service (retries as its policy says).
 pub(crate) async fn send(client: &PostgrestClient, built: &Built) -> Result<Response, Error> {
-    let policy = client.retry;
-    let max_retries = if built.retry { policy.max_retries() } else { 0 };
-    let mut attempt: u32 = 0;
-    loop {
-        let transport = &client.shared.transport;
-        let tokens = client.tokens.as_ref();
-        let result = if attempt == 0 {
-            transport.send_ref(&built.request, tokens).await
-        } else {
-            let mut request = built.request.clone();
-            request
-                .headers
-                .insert(X_RETRY_COUNT, HeaderValue::from(attempt));
-            transport.send(request, tokens).await
-        };
-        let again = attempt < max_retries
-            && match &result {
-                Ok(response) => is_retryable_status(response.status),
-                Err(e) => is_network_failure(e),
-            };
-        if !again {
-            let response = result?;
-            if response.status == StatusCode::UNAUTHORIZED {
-                client.tokens.invalidate().await;
-            }
-            return Ok(response);
-        }
-        let delay = policy.delay(attempt, result.as_ref().ok().map(|r| &r.headers));
-        tokio::time::sleep(delay).await;
-        attempt += 1;
-    }
-}
-
-/// A failure before any answer arrived: what makes `fetch` reject in postgrest-js. Not a
-/// timeout (an abort there), not a body cut short after the headers (read after `fetch`
-/// resolved, so never retried there), not a redirect problem.
-fn is_network_failure(error: &supabase_core::Error) -> bool {
-    matches!(
-        error,
-        supabase_core::Error::Transport {
-            kind: supabase_core::TransportErrorKind::Connect
-                | supabase_core::TransportErrorKind::Other,
-            ..
-        }
-    )
+    Ok(client.service.send(&built.request, built.retry).await?)
 }
 
 /// The typed error of a non-2xx answer. For bodiless answers (HEAD) the PostgREST code is

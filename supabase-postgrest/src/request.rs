@@ -83,8 +83,8 @@ impl RequestState {
             Target::Root => None,
         };
         let prefer_base = client
-            .shared
-            .transport
+            .service
+            .transport()
             .headers()
             .get_all(PREFER)
             .iter()
@@ -129,7 +129,7 @@ impl RequestState {
     pub(crate) fn accept(&self) -> Option<String> {
         self.headers
             .get(&ACCEPT)
-            .or_else(|| self.client.shared.transport.headers().get(&ACCEPT))
+            .or_else(|| self.client.service.transport().headers().get(&ACCEPT))
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     }
@@ -260,7 +260,7 @@ impl RequestState {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .chain(self.query.pairs());
 
-        let mut url = self.client.shared.url.clone();
+        let mut url = self.client.service.base().clone();
         {
             let mut segments = url
                 .path_segments_mut()

@@ -80,9 +80,7 @@ fn check(base: &str, rows: &[Row]) {
             ));
         }
         let got_body = request
-            .body
-            .as_ref()
-            .and_then(|b| b.as_bytes())
+            .body_bytes()
             .map(|b| String::from_utf8(b.to_vec()).unwrap());
         if got_body.as_deref() != *body {
             failures.push(format!("{id}: body\n  want {body:?}\n  got  {got_body:?}"));

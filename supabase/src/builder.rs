@@ -4,7 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use supabase_core::{BoxError, Clock, Config, FnTokenProvider, Secret, SystemClock, TokenProvider};
+use supabase_core::{
+    BoxError, Clock, Config, FnTokenProvider, RetryPolicy, Secret, SystemClock, TokenProvider,
+};
 
 use crate::{Client, Error};
 
@@ -34,6 +36,8 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     timeout: Option<Duration>,
     http_client: Option<supabase_core::reqwest::Client>,
+    max_response_bytes: Option<usize>,
+    pub(crate) retry: RetryPolicy,
     pub(crate) access_token: Option<Arc<dyn TokenProvider>>,
     pub(crate) clock: Arc<dyn Clock>,
     #[cfg(feature = "auth")]
@@ -51,6 +55,30 @@ pub(crate) struct AuthOptions {
     pub(crate) refresh_margin: Option<Duration>,
 }
 
+#[cfg(feature = "auth")]
+impl AuthOptions {
+    /// Hands these options to the Auth client's own builder (the one place they mean
+    /// something).
+    pub(crate) fn apply(
+        &self,
+        mut auth: supabase_auth::AuthClientBuilder,
+    ) -> supabase_auth::AuthClientBuilder {
+        if let Some(store) = &self.store {
+            auth = auth.store(Arc::clone(store));
+        }
+        if let Some(key) = &self.storage_key {
+            auth = auth.storage_key(key);
+        }
+        if let Some(flow) = self.flow {
+            auth = auth.flow_type(flow);
+        }
+        if let Some(margin) = self.refresh_margin {
+            auth = auth.refresh_margin(margin);
+        }
+        auth
+    }
+}
+
 impl ClientBuilder {
     pub(crate) fn new(url: &str, key: impl Into<Secret>) -> Self {
         Self {
@@ -60,6 +88,8 @@ impl ClientBuilder {
             headers: Vec::new(),
             timeout: None,
             http_client: None,
+            max_response_bytes: None,
+            retry: RetryPolicy::default(),
             access_token: None,
             clock: Arc::new(SystemClock),
             #[cfg(feature = "auth")]
@@ -92,6 +122,30 @@ impl ClientBuilder {
     /// Uses this `reqwest::Client` (and so its connection pool).
     pub fn http_client(mut self, client: supabase_core::reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// The retry policy of every service (default: postgrest-js's rules, GET and HEAD only;
+    /// see [`RetryPolicy`]); [`RetryPolicy::disabled`] turns retries off.
+    ///
+    /// ```
+    /// use supabase::core::RetryPolicy;
+    /// # fn main() -> Result<(), supabase::Error> {
+    /// let supabase = supabase::Client::builder("https://xyzcompany.supabase.co", "anon-key")
+    ///     .retry(RetryPolicy::default().with_max_retries(5).with_jitter(true))
+    ///     .build()?;
+    /// # let _ = supabase;
+    /// # Ok(()) }
+    /// ```
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The largest response body a buffered answer may have (default 256 MiB); larger
+    /// answers fail with a typed error without being read further.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -178,6 +232,9 @@ impl ClientBuilder {
         }
         if let Some(http) = &self.http_client {
             config = config.http_client(http.clone());
+        }
+        if let Some(limit) = self.max_response_bytes {
+            config = config.max_response_bytes(limit);
         }
         Ok(config)
     }

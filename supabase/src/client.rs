@@ -4,10 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 
 #[cfg(feature = "auth")]
-use supabase_auth::AuthClient;
+use supabase_auth::{AuthClient, AuthClientBuilder};
 use supabase_core::{
-    Clock, Config, ProjectKeyProvider, Secret, StaticTokenProvider, TokenProvider, TokenUser,
-    check_access_token, check_bearer_jwt,
+    Clock, Config, ProjectKeyProvider, Secret, Service, StaticTokenProvider, TokenProvider,
+    TokenUser, check_access_token, check_bearer_jwt,
 };
 #[cfg(feature = "postgrest")]
 use supabase_postgrest::shape::Json;
@@ -35,26 +35,36 @@ pub fn create_client(url: &str, key: &str) -> Result<Client, Error> {
 
 /// A Supabase client: [`Client::from`] for the data API, [`Client::auth`] for Auth.
 ///
-/// Cloning is cheap and clones share one connection pool. A client value has one bearer
-/// token source, resolved in this order: a [`Client::set_auth`] / [`Client::with_auth`]
-/// override, the `access_token` option, the Auth session, the project key.
+/// Cloning is cheap and clones share one connection pool. A client value has exactly one
+/// bearer token source, and every service handle ([`Client::from`], [`Client::rpc`],
+/// [`Client::schema`], [`Client::postgrest`], [`Client::auth`]) is made from it when asked
+/// for: a [`Client::set_auth`] / [`Client::with_auth`] override, else the `access_token`
+/// option, else the Auth session, else the project key. [`Client::with_token`] changes that
+/// one field, so no service can be left acting as somebody else.
 #[derive(Clone)]
 pub struct Client {
     shared: Arc<Shared>,
-    /// Where this value's bearer tokens come from (everything but the override).
+    /// Where this value's bearer tokens come from: the only "who am I" of the client.
     tokens: Arc<dyn TokenProvider>,
-    #[cfg(feature = "postgrest")]
-    postgrest: PostgrestClient,
-    #[cfg(feature = "auth")]
-    auth: Option<AuthClient>,
-    /// Whether a `set_auth` / `with_auth` override is installed.
+    /// Whether `tokens` is a `set_auth` / `with_auth` override.
     user_scoped: bool,
 }
 
+/// What every clone and scoped client shares: configuration, the transport (pool) and the
+/// services as the project key; a handle is one of these with this value's token source.
 struct Shared {
     config: Config,
     transport: supabase_core::Transport,
     clock: Arc<dyn Clock>,
+    /// The PostgREST client in the chosen schema, as the project key.
+    #[cfg(feature = "postgrest")]
+    postgrest: PostgrestClient,
+    /// The Auth client that owns the session (`None` with third-party auth).
+    #[cfg(feature = "auth")]
+    auth: Option<AuthClient>,
+    /// The Auth endpoint, for the admin API.
+    #[cfg(feature = "auth")]
+    auth_service: Service,
     /// The background refresh, when asked for; it stops when the last clone is dropped.
     #[cfg(feature = "auth")]
     _auto_refresh: Option<supabase_auth::AutoRefresh>,
@@ -92,13 +102,25 @@ impl Client {
 
     fn assemble(config: Config, builder: ClientBuilder) -> Result<Self, Error> {
         let transport = config.transport()?;
+        let service = |path: &str| -> Result<Service, Error> {
+            Ok(
+                Service::new(transport.clone(), config.endpoint(path)?.as_str())?
+                    .with_retry(builder.retry),
+            )
+        };
         let clock = builder.clock;
         let third_party = builder.access_token;
+        #[cfg(feature = "auth")]
+        let auth_service = service("auth/v1")?;
         #[cfg(feature = "auth")]
         let (auth, auto_refresh) = match &third_party {
             Some(_) => (None, None),
             None => {
-                let auth = Self::auth_client(&config, &transport, &clock, &builder.auth)?;
+                let auth = builder
+                    .auth
+                    .apply(AuthClientBuilder::from_service(auth_service.clone()))
+                    .clock(Arc::clone(&clock))
+                    .build()?;
                 let auto_refresh = if builder.auth.auto_refresh {
                     Some(auth.start_auto_refresh()?)
                 } else {
@@ -120,58 +142,30 @@ impl Client {
             None => Arc::new(ProjectKeyProvider),
         };
         #[cfg(feature = "postgrest")]
-        let postgrest = PostgrestClient::with_transport(
-            config.endpoint("rest/v1")?.as_str(),
-            transport.clone(),
-        )?
-        .schema(&builder.schema)
-        .with_token_provider(Arc::clone(&tokens));
+        let postgrest = PostgrestClient::from_service(service("rest/v1")?).schema(&builder.schema);
         Ok(Self {
             shared: Arc::new(Shared {
                 config,
                 transport,
                 clock,
+                #[cfg(feature = "postgrest")]
+                postgrest,
+                #[cfg(feature = "auth")]
+                auth,
+                #[cfg(feature = "auth")]
+                auth_service,
                 #[cfg(feature = "auth")]
                 _auto_refresh: auto_refresh,
             }),
             tokens,
-            #[cfg(feature = "postgrest")]
-            postgrest,
-            #[cfg(feature = "auth")]
-            auth,
             user_scoped: false,
         })
-    }
-
-    #[cfg(feature = "auth")]
-    fn auth_client(
-        config: &Config,
-        transport: &supabase_core::Transport,
-        clock: &Arc<dyn Clock>,
-        options: &crate::builder::AuthOptions,
-    ) -> Result<AuthClient, Error> {
-        let mut auth =
-            AuthClient::with_transport(config.endpoint("auth/v1")?.as_str(), transport.clone())?
-                .with_clock(Arc::clone(clock));
-        if let Some(store) = &options.store {
-            auth = auth.with_store(Arc::clone(store));
-        }
-        if let Some(key) = &options.storage_key {
-            auth = auth.with_storage_key(key);
-        }
-        if let Some(flow) = options.flow {
-            auth = auth.with_flow_type(flow);
-        }
-        if let Some(margin) = options.refresh_margin {
-            auth = auth.with_refresh_margin(margin);
-        }
-        Ok(auth)
     }
 
     /// Starts a query on a table or view (supabase-js `from`).
     #[cfg(feature = "postgrest")]
     pub fn from(&self, table: &str) -> QueryBuilder {
-        self.postgrest.from(table)
+        self.postgrest().from(table)
     }
 
     /// Calls a Postgres function (supabase-js `rpc`): `POST /rest/v1/rpc/<function>` with
@@ -189,7 +183,7 @@ impl Client {
     /// ```
     #[cfg(feature = "postgrest")]
     pub fn rpc(&self, function: &str, args: impl serde::Serialize) -> FilterBuilder<Json> {
-        self.postgrest.rpc(function, args)
+        self.postgrest().rpc(function, args)
     }
 
     /// The PostgREST client for another Postgres schema (supabase-js `schema`); this client is
@@ -202,20 +196,31 @@ impl Client {
     /// ```
     #[cfg(feature = "postgrest")]
     pub fn schema(&self, schema: &str) -> PostgrestClient {
-        self.postgrest.schema(schema)
+        self.postgrest().schema(schema)
     }
 
-    /// The PostgREST client.
+    /// The PostgREST client, acting as this client value's token source.
     #[cfg(feature = "postgrest")]
-    pub fn postgrest(&self) -> &PostgrestClient {
-        &self.postgrest
+    pub fn postgrest(&self) -> PostgrestClient {
+        self.shared
+            .postgrest
+            .with_token_provider(Arc::clone(&self.tokens))
     }
 
     /// The Auth client, or [`Error::AuthUnavailable`] when this client was built with the
     /// `access_token` option (third-party auth), as supabase-js does.
+    ///
+    /// Every clone shares one session. On a user-scoped client (after `set_auth` /
+    /// `with_auth`), the user endpoints (`get_user`, `update_user`, MFA, …) act as that user;
+    /// sign-in and sign-out still concern the session.
     #[cfg(feature = "auth")]
-    pub fn auth(&self) -> Result<&AuthClient, Error> {
-        self.auth.as_ref().ok_or(Error::AuthUnavailable)
+    pub fn auth(&self) -> Result<AuthClient, Error> {
+        let auth = self.shared.auth.as_ref().ok_or(Error::AuthUnavailable)?;
+        Ok(if self.user_scoped {
+            auth.with_token_provider(Arc::clone(&self.tokens))
+        } else {
+            auth.clone()
+        })
     }
 
     /// The configuration this client was built from.
@@ -293,19 +298,10 @@ impl Client {
     ///
     /// The token is sent as it is: nothing here checks that it is a JWT or unexpired.
     pub fn with_token(&self, token: supabase_core::AccessToken) -> Client {
-        let provider: Arc<dyn TokenProvider> = Arc::new(StaticTokenProvider::new(token));
-        // Built field by field rather than cloned and then overridden: each service client
-        // is cloned once, already with the new provider.
+        // The one field that says who this client is; every service handle is made from it.
         Client {
             shared: Arc::clone(&self.shared),
-            #[cfg(feature = "postgrest")]
-            postgrest: self.postgrest.with_token_provider(Arc::clone(&provider)),
-            #[cfg(feature = "auth")]
-            auth: self
-                .auth
-                .as_ref()
-                .map(|auth| auth.with_token_provider(Arc::clone(&provider))),
-            tokens: provider,
+            tokens: Arc::new(StaticTokenProvider::new(token)),
             user_scoped: true,
         }
     }
@@ -335,12 +331,10 @@ impl Client {
         if self.user_scoped {
             return Err(Error::UserScoped);
         }
-        let config = self
-            .shared
-            .config
-            .clone()
-            .http_client(self.shared.transport.http_client().clone());
-        Ok(supabase_auth::AdminClient::from_config(&config)?)
+        // The same transport: pool, headers, timeout and size limit.
+        Ok(supabase_auth::AdminClient::from_service(
+            self.shared.auth_service.clone(),
+        )?)
     }
 }
 
@@ -351,9 +345,9 @@ impl fmt::Debug for Client {
             .field("tokens", &self.tokens)
             .field("user_scoped", &self.user_scoped);
         #[cfg(feature = "postgrest")]
-        d.field("postgrest", &self.postgrest);
+        d.field("postgrest", &self.shared.postgrest);
         #[cfg(feature = "auth")]
-        d.field("auth", &self.auth);
+        d.field("auth", &self.shared.auth);
         d.finish()
     }
 }

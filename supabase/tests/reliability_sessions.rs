@@ -311,10 +311,11 @@ async fn a_refresh_that_never_answers_times_out_typed_and_sends_nothing_with_the
     // 8 attempts of 5 s each plus 25.4 s of backoff, in virtual time.
     assert!(waited >= Duration::from_millis(65_400), "{waited:?}");
     assert!(real.elapsed() < Duration::from_secs(5));
-    // Each attempt times out on the paused clock; one that times out before its request
-    // reached the server is not counted there.
+    // Each attempt times out on the paused clock. The clock jumps ahead whenever the
+    // runtime waits on the socket, so on a loaded machine an attempt can time out before its
+    // request reached the server (seen: all 8): the server counts between 0 and 8.
     let tries = refresh_count(&server).await;
-    assert!((1..=8).contains(&tries), "{tries}");
+    assert!(tries <= 8, "{tries}");
     assert_eq!(data_bearers(&server).await, Vec::<Option<String>>::new());
 }
 

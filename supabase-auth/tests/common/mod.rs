@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use supabase_auth::{AuthClient, PasswordCredentials, Session};
+use supabase_auth::{AuthClient, AuthClientBuilder, PasswordCredentials, Session};
 pub use supabase_test_support::ManualClock;
 use supabase_test_support::fixtures::ANON_KEY;
 use supabase_test_support::{header, mint_user_jwt};
@@ -37,11 +37,16 @@ pub fn session_json(sub: &str, exp: u64, refresh_token: &str) -> Value {
 }
 
 pub fn client(server: &MockServer) -> AuthClient {
-    AuthClient::new(&format!("{}/auth/v1", server.uri()), ANON_KEY).unwrap()
+    builder(server).build().unwrap()
+}
+
+/// Options for a client of the mock's Auth endpoint.
+pub fn builder(server: &MockServer) -> AuthClientBuilder {
+    AuthClient::builder(&format!("{}/auth/v1", server.uri()), ANON_KEY)
 }
 
 pub fn client_at(server: &MockServer, clock: Arc<ManualClock>) -> AuthClient {
-    client(server).with_clock(clock)
+    builder(server).clock(clock).build().unwrap()
 }
 
 /// Mounts `POST /auth/v1/token?grant_type=password` answering `body`.
