@@ -27,7 +27,7 @@ pub enum FlowType {
     Implicit,
     /// A `?code=` in the redirect URL, exchanged with
     /// [`AuthClient::exchange_code_for_session`]; the code verifier is kept in the
-    /// [`SessionStore`]. Use it for server-rendered apps and native apps.
+    /// [`SessionStore`](crate::SessionStore). Use it for server-rendered apps and native apps.
     Pkce,
 }
 
@@ -36,7 +36,7 @@ pub enum FlowType {
 /// # Sessions and clones
 ///
 /// Sign-in methods make a session current; it is kept in memory and in the
-/// [`SessionStore`] (memory by default, [`FileStore`](crate::FileStore) for CLIs), refreshed
+/// [`SessionStore`](crate::SessionStore) (memory by default, [`FileStore`](crate::FileStore) for CLIs), refreshed
 /// lazily before use, and cleared by [`AuthClient::sign_out`]. **Every clone of a client
 /// shares that session** (like one supabase-js client): a clone is the same logged-in client.
 /// For one client per user on a server, build separate clients (they can share the
