@@ -48,6 +48,7 @@ mod admin;
 mod api_error;
 mod auto_refresh;
 mod builder;
+mod callback;
 #[cfg(feature = "jwt-verify")]
 mod claims;
 mod client;
@@ -60,7 +61,6 @@ mod identities;
 mod mfa;
 mod params;
 mod pkce;
-mod redirect;
 mod session;
 mod session_api;
 mod sign_in;

@@ -5,6 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
 use crate::Error;
+use crate::state::Inner;
 
 /// The challenge method auth-js sends (lower case, as GoTrue accepts it).
 pub(crate) const CHALLENGE_METHOD: &str = "s256";
@@ -44,5 +45,44 @@ mod tests {
         assert_eq!(a.len(), 112);
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
+    }
+}
+
+/// Where a flow's PKCE verifier is kept between starting it and exchanging its code: the
+/// client's session store, under `<storage key>-code-verifier` (as auth-js).
+impl Inner {
+    /// The store key of the verifier.
+    pub fn verifier_key(&self) -> String {
+        format!("{}-code-verifier", self.settings.storage_key)
+    }
+
+    /// Reads and removes the stored PKCE verifier.
+    pub async fn take_verifier(&self) -> Result<Option<String>, Error> {
+        let key = self.verifier_key();
+        let store = &self.settings.store;
+        let value = store.get(&key).await.map_err(|source| Error::Store {
+            operation: "load",
+            source,
+        })?;
+        if value.is_some() {
+            let _ = store.remove(&key).await;
+        }
+        Ok(value)
+    }
+
+    /// Stores a PKCE verifier (with `/recovery` appended for a password-recovery flow).
+    pub async fn put_verifier(&self, verifier: &str) -> Result<(), Error> {
+        self.settings
+            .store
+            .set(&self.verifier_key(), verifier)
+            .await
+            .map_err(|source| Error::Store {
+                operation: "save",
+                source,
+            })
+    }
+
+    pub async fn drop_verifier(&self) {
+        let _ = self.settings.store.remove(&self.verifier_key()).await;
     }
 }

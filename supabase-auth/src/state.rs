@@ -98,10 +98,6 @@ impl Inner {
         self.settings.clock.unix_seconds()
     }
 
-    pub fn verifier_key(&self) -> String {
-        format!("{}-code-verifier", self.settings.storage_key)
-    }
-
     fn slot(&self) -> MutexGuard<'_, Slot> {
         // A poisoned lock only means a panic elsewhere; the data is still consistent.
         self.slot.lock().unwrap_or_else(|p| p.into_inner())
@@ -437,35 +433,5 @@ impl Inner {
             return Ok(Some(seen));
         }
         Err(Error::share(error))
-    }
-
-    /// Reads and removes the stored PKCE verifier.
-    pub async fn take_verifier(&self) -> Result<Option<String>, Error> {
-        let key = self.verifier_key();
-        let store = &self.settings.store;
-        let value = store.get(&key).await.map_err(|source| Error::Store {
-            operation: "load",
-            source,
-        })?;
-        if value.is_some() {
-            let _ = store.remove(&key).await;
-        }
-        Ok(value)
-    }
-
-    /// Stores a PKCE verifier (with `/recovery` appended for a password-recovery flow).
-    pub async fn put_verifier(&self, verifier: &str) -> Result<(), Error> {
-        self.settings
-            .store
-            .set(&self.verifier_key(), verifier)
-            .await
-            .map_err(|source| Error::Store {
-                operation: "save",
-                source,
-            })
-    }
-
-    pub async fn drop_verifier(&self) {
-        let _ = self.settings.store.remove(&self.verifier_key()).await;
     }
 }

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::value::Scalar;
+use crate::scalar::Scalar;
 
 /// Removes whitespace outside double quotes from a column list, as postgrest-js does.
 ///

@@ -95,6 +95,7 @@ mod ordered_json;
 mod query_params;
 mod request;
 mod response;
+mod scalar;
 pub mod shape;
 mod transform;
 mod value;

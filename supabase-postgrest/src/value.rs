@@ -12,17 +12,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::encode::{in_list, pg_array_literal};
-
-/// One element of a list filter, as PostgREST should read it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scalar {
-    /// Text: quoted and escaped when the surrounding grammar needs it.
-    Text(String),
-    /// A number or boolean, written as is (it never needs quoting).
-    Literal(String),
-    /// SQL `NULL` (`null` in `in` lists, `NULL` in array literals).
-    Null,
-}
+pub use crate::scalar::Scalar;
 
 /// A value usable as an element of `in_`, `not_in`, `contains` (arrays), `overlaps`,
 /// `like_any_of`, … and of array arguments to GET/HEAD `rpc` calls.
