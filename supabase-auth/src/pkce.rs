@@ -26,28 +26,6 @@ pub(crate) fn challenge(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc7636_appendix_b_vector() {
-        assert_eq!(
-            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-        );
-    }
-
-    #[test]
-    fn verifiers_are_long_random_hex() {
-        let a = new_verifier().unwrap();
-        let b = new_verifier().unwrap();
-        assert_eq!(a.len(), 112);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(a, b);
-    }
-}
-
 /// Where a flow's PKCE verifier is kept between starting it and exchanging its code: the
 /// client's session store, under `<storage key>-code-verifier` (as auth-js).
 impl Inner {
@@ -84,5 +62,27 @@ impl Inner {
 
     pub async fn drop_verifier(&self) {
         let _ = self.settings.store.remove(&self.verifier_key()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc7636_appendix_b_vector() {
+        assert_eq!(
+            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn verifiers_are_long_random_hex() {
+        let a = new_verifier().unwrap();
+        let b = new_verifier().unwrap();
+        assert_eq!(a.len(), 112);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
     }
 }
