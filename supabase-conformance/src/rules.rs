@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::compare::{Difference, Part, query_pairs};
 use crate::golden::Case;
+use crate::normalize::is_library_client_info;
 
 /// A deliberate difference.
 #[derive(Clone, Copy)]
@@ -68,15 +69,6 @@ pub const RULES: &[Rule] = &[
                  write; this client follows v2: rows only when `.select()` asks for them, \
                  PostgREST's default otherwise",
         applies: v1_write_return_preference,
-    },
-    Rule {
-        name: "prefer-list-spacing",
-        difference: "`prefer` of a `/rest/v1/` request: the same items, joined with another \
-                     separator (`,` vs `, `)",
-        reason: "`Prefer` is a comma-separated list (RFC 7240) and PostgREST trims the items; \
-                 supabase-js joins with `, ` in some builders and `,` in others, the client \
-                 uses one separator everywhere",
-        applies: prefer_list_spacing,
     },
     Rule {
         name: "generate-link-redirect-in-query-only",
@@ -146,20 +138,31 @@ pub const RULES: &[Rule] = &[
         applies: sign_out_scope_explicit,
     },
     Rule {
-        name: "magic-link-via-otp",
-        difference: "a v1 case's `POST /auth/v1/magiclink` sent as `POST /auth/v1/otp` (path, \
-                     and a body for the same email)",
-        reason: "`/magiclink` is GoTrue's legacy endpoint; `/otp` sends the same link (and \
-                 lets the caller say whether to create the user), as auth-js v2 does",
-        applies: magic_link_via_otp,
+        name: "client-info-always-sent",
+        difference: "`x-client-info` absent from a v1 case's request, present (a library \
+                     default) in the Rust client's",
+        reason: "the client always identifies itself; supabase-js v1 drops its `X-Client-Info` \
+                 from auth requests when the `headers` option is given",
+        applies: client_info_always_sent,
+    },
+    Rule {
+        name: "name-is-one-path-segment",
+        difference: "path of a `/rest/v1/` request: the same once percent-decoded, with \
+                     characters supabase-js leaves raw (`/`, …) percent-encoded",
+        reason: "a table or function name is one path segment; supabase-js puts it into the \
+                 URL unescaped, so `from(\"my table/ü\")` asks PostgREST for a table `my table` \
+                 and a sub-path",
+        applies: name_is_one_path_segment,
     },
     Rule {
         name: "gotrue-v2-body-fields",
         difference: "JSON body of a v1 case's `/auth/v1/` request: the golden's body plus only \
-                     `code_challenge: null`, `code_challenge_method: null`, `data: {}` or an \
-                     empty `gotrue_meta_security`",
+                     `code_challenge: null`, `code_challenge_method: null`, `data: {}`, \
+                     `channel: \"sms\"` or an empty `gotrue_meta_security`; or no body where v1 \
+                     sent `{}`",
         reason: "the client speaks GoTrue's current body shape (auth-js v2): explicit \
-                 implicit-flow nulls and empty defaults, which GoTrue reads as absent",
+                 implicit-flow nulls and defaults (`sms` is GoTrue's default channel), which \
+                 GoTrue reads as absent",
         applies: gotrue_v2_body_fields,
     },
 ];
@@ -334,13 +337,6 @@ fn v1_write_return_preference(case: &Case, d: &Difference) -> bool {
         && without(&e) == without(&a)
 }
 
-fn prefer_list_spacing(_: &Case, d: &Difference) -> bool {
-    rest(d)
-        && d.part == Part::Header("prefer".into())
-        && d.expected.is_some()
-        && prefer_items(d.expected.as_deref()) == prefer_items(d.actual.as_deref())
-}
-
 fn json(v: Option<&str>) -> Option<Value> {
     v.and_then(|b| serde_json::from_str(b).ok())
 }
@@ -464,24 +460,33 @@ fn sign_out_scope_explicit(case: &Case, d: &Difference) -> bool {
         && d.actual.as_deref() == Some("scope=global")
 }
 
-fn magic_link_via_otp(case: &Case, d: &Difference) -> bool {
-    if !case.is_v1() || d.path != "/auth/v1/magiclink" {
-        return false;
-    }
-    match d.part {
-        Part::Path => d.actual.as_deref() == Some("/auth/v1/otp"),
-        Part::Body => {
-            let email = |v: Option<Value>| v.and_then(|v| v.get("email").cloned());
-            let e = email(json(d.expected.as_deref()));
-            e.is_some() && e == email(json(d.actual.as_deref()))
-        }
-        _ => false,
-    }
+fn client_info_always_sent(case: &Case, d: &Difference) -> bool {
+    case.is_v1()
+        && d.part == Part::Header("x-client-info".into())
+        && d.expected.is_none()
+        && d.actual.as_deref().is_some_and(is_library_client_info)
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("p={}", s.replace('+', "%2B")).as_bytes())
+        .map(|(_, v)| v.into_owned())
+        .collect()
+}
+
+fn name_is_one_path_segment(_: &Case, d: &Difference) -> bool {
+    d.part == Part::Path
+        && d.path.starts_with("/rest/v1/")
+        && d.actual
+            .as_deref()
+            .is_some_and(|a| a.len() > d.path.len() && percent_decode(a) == percent_decode(&d.path))
 }
 
 fn gotrue_v2_body_fields(case: &Case, d: &Difference) -> bool {
     if !case.is_v1() || !auth(d) || d.part != Part::Body {
         return false;
+    }
+    if d.expected.as_deref() == Some("{}") && d.actual.is_none() {
+        return true;
     }
     let (Some(Value::Object(e)), Some(Value::Object(mut a))) =
         (json(d.expected.as_deref()), json(d.actual.as_deref()))
@@ -501,6 +506,7 @@ fn gotrue_v2_body_fields(case: &Case, d: &Difference) -> bool {
             ("code_challenge" | "code_challenge_method", Some(Value::Null)) => true,
             ("data", Some(v)) => v.as_object().is_some_and(serde_json::Map::is_empty),
             ("gotrue_meta_security", Some(v)) => empty_meta(v),
+            ("channel", Some(v)) => v == "sms",
             _ => false,
         };
         if !removable {

@@ -463,7 +463,9 @@ pub async fn run_v1(
         // Synchronous in v1: the in-memory session / user; nothing is sent.
         "session" | "user" => sent(auth.get_session().await),
         "getSessionFromUrl" => {
-            return Err("auth.getSessionFromUrl is not interpreted: there is no browser URL".into());
+            return Err(
+                "auth.getSessionFromUrl is not interpreted: there is no browser URL".into(),
+            );
         }
         "update" => sent(auth.update_user(user_attributes(a0)).await),
         "signOut" => sent(auth.sign_out(SignOutScope::Global).await),

@@ -78,6 +78,7 @@ fn common<S>(
     b: FilterBuilder<S>,
     call: &str,
     args: &[Oj],
+    v1: bool,
 ) -> R<Result<FilterBuilder<S>, FilterBuilder<S>>> {
     let col = || str_arg(args, 0, call).map(str::to_owned);
     let v = |i: usize| arg(args, i).display();
@@ -180,10 +181,11 @@ fn common<S>(
             } else {
                 Order::asc()
             };
-            match opt.and_then(|o| o.bool_at("nullsFirst")) {
-                Some(true) => order = order.nulls_first(),
-                Some(false) => order = order.nulls_last(),
-                None => {}
+            // postgrest-js 0.x (v1) always names the nulls order, `nullslast` by default.
+            match (opt.and_then(|o| o.bool_at("nullsFirst")), v1) {
+                (Some(true), _) => order = order.nulls_first(),
+                (Some(false), _) | (None, true) => order = order.nulls_last(),
+                (None, false) => {}
             }
             match referenced(opt) {
                 Some(t) => b.order_referenced(t, &col()?, order),
@@ -244,12 +246,12 @@ impl From<FilterBuilder<Head>> for Target {
 }
 
 /// Shape-changing calls, or anything else on a builder.
-fn builder_call<S>(b: FilterBuilder<S>, call: &str, args: &[Oj]) -> R<Target>
+fn builder_call<S>(b: FilterBuilder<S>, call: &str, args: &[Oj], v1: bool) -> R<Target>
 where
     S: Shape<Item = Value>,
     FilterBuilder<S>: Into<Target>,
 {
-    let b = match common(b, call, args)? {
+    let b = match common(b, call, args, v1)? {
         Ok(b) => return Ok(b.into()),
         Err(b) => b,
     };
@@ -368,12 +370,12 @@ fn apply(target: Target, call: &str, args: &[Oj], v1: bool) -> R<Target> {
             other => Err(format!("unknown op schema().{other}()")),
         },
         Target::Query(q) => query_call(q, call, args, v1),
-        Target::Rows(b) => builder_call(b, call, args),
-        Target::Json(b) => builder_call(b, call, args),
-        Target::Single(b) => builder_call(b, call, args),
-        Target::Maybe(b) => builder_call(b, call, args),
-        Target::Text(b) => builder_call(b, call, args),
-        Target::Head(b) => builder_call(b, call, args),
+        Target::Rows(b) => builder_call(b, call, args, v1),
+        Target::Json(b) => builder_call(b, call, args, v1),
+        Target::Single(b) => builder_call(b, call, args, v1),
+        Target::Maybe(b) => builder_call(b, call, args, v1),
+        Target::Text(b) => builder_call(b, call, args, v1),
+        Target::Head(b) => builder_call(b, call, args, v1),
         Target::Done(_) => Err(format!("unknown op .{call}() after a finished statement")),
     }
 }
