@@ -259,6 +259,11 @@ impl Case {
         self.case.get("options").unwrap_or(&Value::Null)
     }
 
+    /// Whether the case is for supabase-js v2.
+    pub fn is_v2(&self) -> bool {
+        self.client == "v2"
+    }
+
     /// Whether the case is for supabase-js v1.
     pub fn is_v1(&self) -> bool {
         self.client == "v1"

@@ -93,6 +93,16 @@ pub async fn run_cases(
     families: &[Arc<dyn Family>],
     print: bool,
 ) -> RunReport {
+    run_cases_with_limit(cases, families, print, CASE_LIMIT).await
+}
+
+/// [`run_cases`] with another per-case time limit.
+pub async fn run_cases_with_limit(
+    cases: Vec<Result<Case, Unreadable>>,
+    families: &[Arc<dyn Family>],
+    print: bool,
+    limit: Duration,
+) -> RunReport {
     let mut report = RunReport::default();
     for case in cases {
         let r = match case {
@@ -105,7 +115,7 @@ pub async fn run_cases(
                     u.error
                 )]),
             },
-            Ok(case) => judge_case(Arc::new(case), families).await,
+            Ok(case) => judge_case(Arc::new(case), families, limit).await,
         };
         report.totals.given += 1;
         match &r.verdict {
@@ -185,7 +195,7 @@ async fn drop_server(server: MockServer) {
     let _ = tokio::task::spawn_blocking(move || drop(server)).await;
 }
 
-async fn judge_case(case: Arc<Case>, families: &[Arc<dyn Family>]) -> CaseReport {
+async fn judge_case(case: Arc<Case>, families: &[Arc<dyn Family>], limit: Duration) -> CaseReport {
     let fail = |family: &'static str, reasons: Vec<String>| CaseReport {
         id: case.id.clone(),
         family,
@@ -217,7 +227,7 @@ async fn judge_case(case: Arc<Case>, families: &[Arc<dyn Family>]) -> CaseReport
     };
     let task = tokio::spawn(family.run(Arc::clone(&case), info.clone()));
     let abort = task.abort_handle();
-    let ran = tokio::time::timeout(CASE_LIMIT, task).await;
+    let ran = tokio::time::timeout(limit, task).await;
     let output = match ran {
         Ok(Ok(Ok(output))) => output,
         Ok(Ok(Err(e))) => {
@@ -236,7 +246,7 @@ async fn judge_case(case: Arc<Case>, families: &[Arc<dyn Family>]) -> CaseReport
         Err(_) => {
             abort.abort();
             drop_server(server).await;
-            return fail(name, vec![format!("timed out after {CASE_LIMIT:?}")]);
+            return fail(name, vec![format!("timed out after {limit:?}")]);
         }
     };
     let received: Vec<ActualRequest> = server

@@ -37,7 +37,7 @@ impl Family for Auth {
         "auth"
     }
     fn claims(&self, case: &Case) -> bool {
-        !case.is_v1()
+        case.is_v2()
             && options_ok(case)
             && case.url_suffix().is_empty()
             && case.statements().is_ok_and(|st| {

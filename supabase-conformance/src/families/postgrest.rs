@@ -18,7 +18,7 @@ impl Family for Postgrest {
         "postgrest"
     }
     fn claims(&self, case: &Case) -> bool {
-        !case.is_v1()
+        case.is_v2()
             && super::no_options(case)
             && case.url_suffix().is_empty()
             && case
