@@ -104,17 +104,47 @@ impl fmt::Display for Difference {
     }
 }
 
-/// Shortens JWTs and long values in printed differences (no secret is printed whole).
-fn redact(v: &str) -> String {
-    let jwt = regex_lite::Regex::new(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+");
-    let out = match jwt {
-        Ok(re) => re
-            .replace_all(v, |c: &regex_lite::Captures<'_>| {
-                format!("<jwt {}…>", &c[0][..c[0].len().min(12)])
-            })
-            .into_owned(),
-        Err(_) => v.to_owned(),
+/// The recorder's well-known tokens, by the labels the goldens use for them.
+fn known_tokens() -> Vec<(String, &'static str)> {
+    use supabase_test_support::fixtures::{ANON_KEY, EXTERNAL_JWT, SERVICE_ROLE_KEY};
+    let bodies = supabase_test_support::recorder::recorder_bodies();
+    let token = |pointer: &str| {
+        bodies
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
     };
+    let mut out = vec![
+        (ANON_KEY.to_owned(), "anon_key"),
+        (SERVICE_ROLE_KEY.to_owned(), "service_role_key"),
+        (EXTERNAL_JWT.to_owned(), "external_jwt"),
+    ];
+    for (pointer, label) in [
+        ("/session/access_token", "session_jwt"),
+        ("/refreshed_session/access_token", "refreshed_jwt"),
+        ("/anon_session/access_token", "anon_session_jwt"),
+    ] {
+        if let Some(t) = token(pointer) {
+            out.push((t, label));
+        }
+    }
+    out
+}
+
+/// Replaces tokens and keys in printed differences: the recorder's known tokens by their
+/// labels, any other JWT or secret key by a placeholder (no secret is printed), and
+/// shortens long values.
+pub fn redact(v: &str) -> String {
+    let mut out = v.to_owned();
+    for (token, label) in known_tokens() {
+        out = out.replace(&token, &format!("<{label}>"));
+    }
+    if let Ok(re) = regex_lite::Regex::new(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*") {
+        out = re.replace_all(&out, "<other jwt>").into_owned();
+    }
+    if let Ok(re) = regex_lite::Regex::new(r"sb_(secret|publishable)_[A-Za-z0-9_-]+") {
+        out = re.replace_all(&out, "<sb_${1} key>").into_owned();
+    }
     if out.chars().count() > 300 {
         format!(
             "{}… ({} chars)",

@@ -232,12 +232,18 @@ async fn judge_case(case: Arc<Case>, families: &[Arc<dyn Family>], limit: Durati
         Ok(Ok(Ok(output))) => output,
         Ok(Ok(Err(e))) => {
             drop_server(server).await;
-            return fail(name, vec![format!("runner error: {e}")]);
+            return fail(
+                name,
+                vec![format!("runner error: {}", crate::compare::redact(&e))],
+            );
         }
         Ok(Err(join)) => {
             drop_server(server).await;
             let why = if join.is_panic() {
-                format!("the case panicked: {}", panic_message(join.into_panic()))
+                format!(
+                    "the case panicked: {}",
+                    crate::compare::redact(&panic_message(join.into_panic()))
+                )
             } else {
                 format!("the case's task ended: {join}")
             };
