@@ -147,12 +147,37 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         name: "name-is-one-path-segment",
-        difference: "path of a `/rest/v1/` request: the same once percent-decoded, with \
-                     characters supabase-js leaves raw (`/`, …) percent-encoded",
+        difference: "path (and query) of a `/rest/v1/` request: the same once percent-decoded, \
+                     with characters supabase-js leaves raw (`/`, `?`, …) percent-encoded; the \
+                     query supabase-js cut out of a name with a `?` not sent",
         reason: "a table or function name is one path segment; supabase-js puts it into the \
                  URL unescaped, so `from(\"my table/ü\")` asks PostgREST for a table `my table` \
-                 and a sub-path",
+                 and a sub-path, and `rpc(\"f?x=1\")` calls `f` with a query",
         applies: name_is_one_path_segment,
+    },
+    Rule {
+        name: "maybe-single-without-object-accept",
+        difference: "`accept` of a GET to `/rest/v1/` in a case calling `maybeSingle()`: \
+                     `application/vnd.pgrst.object+json` in the golden, none (or `*/*`) sent",
+        reason: "the client follows v2: it fetches the rows and requires at most one, instead \
+                 of v1's object request whose every 406 error it read as \"no row\"",
+        applies: maybe_single_without_object_accept,
+    },
+    Rule {
+        name: "rpc-empty-args-body",
+        difference: "body of a v1 case's `POST /rest/v1/rpc/…`: `{}` where v1 sent no body",
+        reason: "a function called without arguments gets `{}`, as supabase-js v2 sends it; \
+                 PostgREST reads both alike",
+        applies: rpc_empty_args_body,
+    },
+    Rule {
+        name: "verify-redirect-in-query",
+        difference: "v1 case's `POST /auth/v1/verify`: `redirect_to` sent as a query parameter \
+                     instead of a body field (the query, and the body without it and with an \
+                     empty `gotrue_meta_security`)",
+        reason: "the client sends `redirect_to` where auth-js v2 does, in the query, which \
+                 GoTrue reads for every verify request",
+        applies: verify_redirect_in_query,
     },
     Rule {
         name: "gotrue-v2-body-fields",
@@ -473,12 +498,96 @@ fn percent_decode(s: &str) -> String {
         .collect()
 }
 
-fn name_is_one_path_segment(_: &Case, d: &Difference) -> bool {
-    d.part == Part::Path
-        && d.path.starts_with("/rest/v1/")
-        && d.actual
-            .as_deref()
-            .is_some_and(|a| a.len() > d.path.len() && percent_decode(a) == percent_decode(&d.path))
+fn name_is_one_path_segment(case: &Case, d: &Difference) -> bool {
+    if !d.path.starts_with("/rest/v1/") {
+        return false;
+    }
+    let golden_query = d
+        .index
+        .and_then(|i| case.requests.get(i))
+        .and_then(|g| g.query.clone());
+    // The golden path plus the query supabase-js cut out of the name.
+    let whole = match &golden_query {
+        Some(q) => format!("{}?{q}", percent_decode(&d.path)),
+        None => percent_decode(&d.path),
+    };
+    match d.part {
+        Part::Path => d.actual.as_deref().is_some_and(|a| {
+            a.len() > d.path.len()
+                && (percent_decode(a) == percent_decode(&d.path) || percent_decode(a) == whole)
+        }),
+        // The query of `rpc("f?x=1")`: the name's tail, not sent as a query by the client.
+        Part::Query => {
+            d.actual.is_none()
+                && golden_query.is_some()
+                && case.statements().is_ok_and(|st| {
+                    st.iter().any(|s| {
+                        matches!(s.kind.as_str(), "from" | "rpc")
+                            && s.name()
+                                .is_some_and(|n| whole.ends_with(n) && n.contains('?'))
+                    })
+                })
+        }
+        _ => false,
+    }
+}
+
+fn maybe_single_without_object_accept(case: &Case, d: &Difference) -> bool {
+    case.has_call("maybeSingle")
+        && rest(d)
+        && d.method == "GET"
+        && d.part == Part::Header("accept".into())
+        && d.expected.as_deref() == Some("application/vnd.pgrst.object+json")
+        && d.actual.as_deref().is_none_or(|a| a == "*/*")
+}
+
+fn rpc_empty_args_body(case: &Case, d: &Difference) -> bool {
+    case.is_v1()
+        && d.part == Part::Body
+        && d.method == "POST"
+        && d.path.starts_with("/rest/v1/rpc/")
+        && d.expected.is_none()
+        && d.actual.as_deref() == Some("{}")
+}
+
+fn verify_redirect_in_query(case: &Case, d: &Difference) -> bool {
+    if !case.is_v1() || d.method != "POST" || d.path != "/auth/v1/verify" {
+        return false;
+    }
+    let redirect = d
+        .index
+        .and_then(|i| case.requests.get(i))
+        .and_then(|g| json(g.body.as_deref()))
+        .and_then(|b| {
+            b.get("redirect_to")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        });
+    let Some(redirect) = redirect else {
+        return false;
+    };
+    match d.part {
+        Part::Query => {
+            d.expected.is_none()
+                && query_pairs(d.actual.as_deref()) == [("redirect_to".to_owned(), redirect)]
+        }
+        Part::Body => {
+            let (Some(Value::Object(mut e)), Some(Value::Object(mut a))) =
+                (json(d.expected.as_deref()), json(d.actual.as_deref()))
+            else {
+                return false;
+            };
+            e.remove("redirect_to");
+            if a.get("gotrue_meta_security")
+                .is_some_and(|m| m.as_object().is_some_and(serde_json::Map::is_empty))
+                && !e.contains_key("gotrue_meta_security")
+            {
+                a.remove("gotrue_meta_security");
+            }
+            e == a
+        }
+        _ => false,
+    }
 }
 
 fn gotrue_v2_body_fields(case: &Case, d: &Difference) -> bool {

@@ -332,7 +332,10 @@ pub fn compare_case(
             });
         }
         if let Some(url) = &st.url
-            && let Some(expected) = result.pointer("/value/data/url").and_then(Value::as_str)
+            && let Some(expected) = result
+                .pointer("/value/data/url")
+                .or_else(|| result.pointer("/value/url"))
+                .and_then(Value::as_str)
         {
             let actual = normalize_result_string(url, &server.uri);
             match compare_url(expected, &actual) {
