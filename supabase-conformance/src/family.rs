@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -72,4 +73,8 @@ pub trait Family: Send + Sync {
     /// Runs `case` against the mock project at `server`: builds the client, interprets every
     /// statement. `Err` is a failure of the case (unknown op or option, no runner, …).
     fn run(&self, case: Arc<Case>, server: Server) -> BoxFuture<Result<RunOutput, String>>;
+    /// How long `case` may run before it fails as timed out.
+    fn time_limit(&self, _case: &Case) -> Duration {
+        crate::runner::CASE_LIMIT
+    }
 }

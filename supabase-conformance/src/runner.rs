@@ -93,16 +93,6 @@ pub async fn run_cases(
     families: &[Arc<dyn Family>],
     print: bool,
 ) -> RunReport {
-    run_cases_with_limit(cases, families, print, CASE_LIMIT).await
-}
-
-/// [`run_cases`] with another per-case time limit.
-pub async fn run_cases_with_limit(
-    cases: Vec<Result<Case, Unreadable>>,
-    families: &[Arc<dyn Family>],
-    print: bool,
-    limit: Duration,
-) -> RunReport {
     let mut report = RunReport::default();
     for case in cases {
         let r = match case {
@@ -115,7 +105,7 @@ pub async fn run_cases_with_limit(
                     u.error
                 )]),
             },
-            Ok(case) => judge_case(Arc::new(case), families, limit).await,
+            Ok(case) => judge_case(Arc::new(case), families).await,
         };
         report.totals.given += 1;
         match &r.verdict {
@@ -195,7 +185,7 @@ async fn drop_server(server: MockServer) {
     let _ = tokio::task::spawn_blocking(move || drop(server)).await;
 }
 
-async fn judge_case(case: Arc<Case>, families: &[Arc<dyn Family>], limit: Duration) -> CaseReport {
+async fn judge_case(case: Arc<Case>, families: &[Arc<dyn Family>]) -> CaseReport {
     let fail = |family: &'static str, reasons: Vec<String>| CaseReport {
         id: case.id.clone(),
         family,
@@ -212,6 +202,7 @@ async fn judge_case(case: Arc<Case>, families: &[Arc<dyn Family>], limit: Durati
         );
     };
     let name = family.name();
+    let limit = family.time_limit(&case);
     let overrides: Vec<Value> = case.case["responses"]
         .as_array()
         .cloned()
