@@ -186,7 +186,36 @@ pub struct Statement {
     pub calls: Vec<(String, Vec<Oj>)>,
 }
 
+/// The DSL escapes the HTTP interpreters handle themselves (`$repeat` is expanded on load).
+const PLAIN_ESCAPES: &[&str] = &["$undefined"];
+
+fn find_escape(v: &Oj) -> Option<String> {
+    match v {
+        Oj::Obj(members) => {
+            if let [(k, _)] | [(k, _), _] = members.as_slice()
+                && k.starts_with('$')
+                && !PLAIN_ESCAPES.contains(&k.as_str())
+            {
+                return Some(k.clone());
+            }
+            members.iter().find_map(|(_, v)| find_escape(v))
+        }
+        Oj::Arr(items) => items.iter().find_map(find_escape),
+        _ => None,
+    }
+}
+
 impl Statement {
+    /// The first DSL escape in the statement's arguments other than `$undefined` (bytes,
+    /// blobs, files, form data, `$ref`, `$callback`), which the HTTP interpreters do not map;
+    /// they fail the case with it rather than send the escape as JSON.
+    pub fn unmapped_escape(&self) -> Option<String> {
+        self.args
+            .iter()
+            .chain(self.calls.iter().flat_map(|(_, a)| a.iter()))
+            .find_map(find_escape)
+    }
+
     /// The root op's value as a string (`"todos"` of `{"from": "todos"}`).
     pub fn name(&self) -> Option<&str> {
         self.root.str_at(&self.kind)

@@ -86,6 +86,19 @@ async fn an_unknown_client_option_fails_its_case() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_escape_the_runner_does_not_map_fails_instead_of_being_sent_as_json() {
+    let cases = vec![case(
+        r#"{"id":"x_bytes","client":"v2","case":{"ops":[{"from":"todos"},{"call":"insert","args":[{"data":{"$bytes":"AAE="}}]}]},"requests":[]}"#,
+    )];
+    let report = run_cases(cases, &registry(), false).await;
+    failed_with(
+        &report,
+        "x_bytes",
+        "the DSL escape `$bytes` is not interpreted",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreadable_golden_is_a_failed_case() {
     let cases = vec![
         Err(Unreadable {

@@ -65,6 +65,14 @@ impl Family for Auth {
             let mut out = RunOutput::default();
             for st in case.statements()? {
                 let name = st.name().unwrap_or_default();
+                if let Some(escape) = st.unmapped_escape()
+        // A listener: it subscribes; callbacks are not compared (README "Comparing").
+        && !(name == "onAuthStateChange" && escape == "$callback")
+                {
+                    return Err(format!(
+                        "the DSL escape `{escape}` is not interpreted in an auth statement"
+                    ));
+                }
                 out.statements.push(
                     run_v2(&auth, admin.as_ref().map_err(Clone::clone), name, &st.args).await?,
                 );

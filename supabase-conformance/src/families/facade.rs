@@ -163,6 +163,14 @@ async fn statement(
     let name = st
         .name()
         .ok_or_else(|| format!("unknown op {}", st.root.compact()))?;
+    if let Some(escape) = st.unmapped_escape()
+        // A listener: it subscribes; callbacks are not compared (README "Comparing").
+        && !(name == "onAuthStateChange" && escape == "$callback")
+    {
+        return Err(format!(
+            "the DSL escape `{escape}` is not interpreted in an auth statement"
+        ));
+    }
     if name == "setAuth" {
         if !case.is_v1() {
             return Err("auth.setAuth is a supabase-js v1 method".into());

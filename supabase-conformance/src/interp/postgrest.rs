@@ -416,6 +416,11 @@ pub async fn run_statement(
     if st.root.get("as").is_some() {
         return Err("`as` on a data statement is not interpreted".into());
     }
+    if let Some(escape) = st.unmapped_escape() {
+        return Err(format!(
+            "the DSL escape `{escape}` is not interpreted in a data statement"
+        ));
+    }
     let name = st.name();
     let mut target = match (st.kind.as_str(), name) {
         ("from", Some(table)) => {
