@@ -16,13 +16,19 @@ pub fn recorder_bodies() -> Value {
 pub async fn start_recorder(overrides: &[Value]) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
-        .respond_with(Recorder {
-            overrides: overrides.to_vec(),
-            bodies: recorder_bodies(),
-        })
+        .respond_with(recorder(overrides))
         .mount(&server)
         .await;
     server
+}
+
+/// The answer table as a responder, for a server of your own (for example an unpooled
+/// `MockServer::builder().start()`); `overrides` is a case's `responses` list.
+pub fn recorder(overrides: &[Value]) -> Recorder {
+    Recorder {
+        overrides: overrides.to_vec(),
+        bodies: recorder_bodies(),
+    }
 }
 
 /// The answer table as a wiremock responder.

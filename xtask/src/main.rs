@@ -2,6 +2,9 @@
 //!
 //! - `test`: everything CI checks: formatting, clippy (`-D warnings`), every test (unit,
 //!   integration, doc tests), the examples, the docs and the feature combinations.
+//! - `conformance [DIR] [--write-md]`: runs every supabase-js golden of DIR (default: the
+//!   carried fixtures) against the Rust client (`supabase-conformance`); `--write-md`
+//!   regenerates `CONFORMANCE.md` from the deliberate-difference rules.
 //! - `fuzz`: runs each cargo-fuzz target for a bounded time (see the `fuzz` module).
 //! - `bench [--quick]`: the benchmarks of `supabase-bench` (never part of `test`), and the
 //!   report `BENCHMARKS.md` made from that run.
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     };
     let result = match task {
         "test" => test(rest),
+        "conformance" => conformance(rest),
         "fuzz" => fuzz::run(rest),
         "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
@@ -51,6 +55,8 @@ fn print_help() {
     println!("tasks:");
     println!("  test   fmt check, clippy -D warnings, all tests incl. doc tests, examples, docs,");
     println!("         feature combinations (extra arguments go to `cargo test`)");
+    println!("  conformance [DIR] [--write-md]: judge every supabase-js golden of DIR (default:");
+    println!("         the carried fixtures); --write-md regenerates CONFORMANCE.md");
     println!("  fuzz   [--seconds N] [TARGET...]: run each fuzz target N seconds (default 60),");
     println!("         installing cargo-fuzz if missing; fails on a crash");
     println!("  bench  run the benchmarks against an in-process server and write BENCHMARKS.md");
@@ -83,6 +89,18 @@ fn test(extra: &[String]) -> Result {
     test_args.extend(extra.iter().map(String::as_str));
     tests_with_watchdog(&test_args)?;
     step(
+        "conformance (carried fixtures)",
+        &[
+            "run",
+            "-q",
+            "-p",
+            "supabase-conformance",
+            "--",
+            &carried_fixtures(),
+        ],
+        &[],
+    )?;
+    step(
         "examples",
         &["build", "--workspace", "--examples", "--all-features"],
         &[],
@@ -101,6 +119,36 @@ fn test(extra: &[String]) -> Result {
         started.elapsed()
     );
     Ok(())
+}
+
+/// `cargo xtask conformance [DIR] [--write-md]`.
+fn conformance(args: &[String]) -> Result {
+    let cwd = env::current_dir().map_err(|e| e.to_string())?;
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if a.starts_with('-') {
+                a.clone()
+            } else {
+                // A relative DIR is relative to where xtask was started, not the project root.
+                cwd.join(a).to_string_lossy().into_owned()
+            }
+        })
+        .collect();
+    let mut cargo_args = vec!["run", "-q", "-p", "supabase-conformance", "--"];
+    cargo_args.extend(args.iter().map(String::as_str));
+    cargo("conformance", &cargo_args, &[])
+}
+
+/// The goldens `cargo xtask test` runs: the fixtures carried in the repository (never
+/// `SUPABASE_CONFORMANCE_DIR`).
+fn carried_fixtures() -> String {
+    project_root()
+        .join("supabase-test-support")
+        .join("conformance")
+        .join("golden")
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Feature combinations that must build on their own.
