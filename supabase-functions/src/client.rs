@@ -94,7 +94,7 @@ impl fmt::Display for Region {
 /// A client for a project's Edge Functions (`https://<ref>.supabase.co/functions/v1`).
 ///
 /// Every request goes through a [`Service`] of `supabase-core`, which decides `apikey` and
-/// `Authorization`: the token of the client's [`TokenProvider`] (a user's JWT, a session), or
+/// the bearer header: the token of the client's [`TokenProvider`] (a user's JWT, a session), or
 /// the project key. A token belongs to the client value: [`FunctionsClient::with_token_provider`]
 /// returns a new client acting for that user and leaves this one unchanged (functions-js's
 /// `setAuth` instead changes headers shared by every later call).

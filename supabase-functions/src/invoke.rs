@@ -32,7 +32,7 @@ const ACCEPT: HeaderName = HeaderName::from_static("accept");
 ///
 /// Headers go out with this priority (as functions-js): the call's headers, then the client's
 /// global headers, then the defaults derived from the body and the region. Credential headers
-/// (`Authorization`, `apikey`, cookies) are refused here: give the client a token provider
+/// (the bearer header, `apikey`, cookies) are refused here: give the client a token provider
 /// instead ([`FunctionsClient::with_token_provider`]).
 ///
 /// Errors in the arguments (a bad header, a JSON body that does not serialize, a GET with a

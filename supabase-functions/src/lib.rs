@@ -13,7 +13,7 @@
 //!   anything is sent.
 //!
 //! Requests go through `supabase-core`'s [`Service`], which alone decides `apikey` and
-//! `Authorization`. Invocations are never retried.
+//! the bearer header. Invocations are never retried.
 //!
 //! ```no_run
 //! use std::sync::Arc;

@@ -193,17 +193,11 @@ impl SseParser {
                 self.data.push_str(value);
                 self.has_data = true;
             }
-            "id" => {
-                if !value.contains('\0') {
-                    value.clone_into(&mut self.last_id);
-                }
-            }
-            "retry" => {
-                if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-                    // Too many digits for u64: saturate rather than ignore.
-                    let ms = value.parse::<u64>().unwrap_or(u64::MAX);
-                    self.retry = Some(Duration::from_millis(ms));
-                }
+            "id" if !value.contains('\0') => value.clone_into(&mut self.last_id),
+            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                // Too many digits for u64: saturate rather than ignore.
+                let ms = value.parse::<u64>().unwrap_or(u64::MAX);
+                self.retry = Some(Duration::from_millis(ms));
             }
             _ => {}
         }
