@@ -3,6 +3,8 @@
 //! - [`fixtures`]: the well-known local-dev keys and JWT secret used by the conformance goldens.
 //! - [`mint_jwt`]: sign a JWT with chosen claims (HS256, the local-dev secret).
 //! - [`ManualClock`]: a wall clock tests move by hand.
+//! - [`functions_mock::FunctionsMock`]: a mock of a project's Edge Functions (echo, status,
+//!   relay error, SSE stream, slow answer), safe to drop anywhere.
 //! - [`header_values`]: every value of a header in a request wiremock received.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -11,6 +13,7 @@
 mod clock;
 pub mod conformance;
 pub mod fixtures;
+pub mod functions_mock;
 mod jwt;
 pub mod recorder;
 

@@ -58,6 +58,16 @@ impl Respond for Recorder {
                     t = t.insert_header(k.as_str(), v.as_str().unwrap_or_default());
                 }
             }
+            if let Some(b64) = o.get("body_base64").and_then(Value::as_str) {
+                use base64::Engine;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .expect("body_base64 is base64");
+                let ct = o["headers"]["content-type"]
+                    .as_str()
+                    .unwrap_or("application/octet-stream");
+                t = t.set_body_raw(bytes, ct);
+            }
             t = match o.get("body") {
                 None | Some(Value::Null) => t,
                 Some(Value::String(s)) => t.set_body_string(s.clone()),

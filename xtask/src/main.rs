@@ -158,6 +158,7 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
         "supabase-core",
         "supabase-auth",
         "supabase-postgrest",
+        "supabase-functions",
         "supabase",
     ] {
         out.push((
