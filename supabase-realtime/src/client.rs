@@ -17,6 +17,18 @@ use crate::{RealtimeError, Result};
 /// A backoff schedule: the wait before attempt `n` (1-based).
 pub type Backoff = Arc<dyn Fn(u32) -> Duration + Send + Sync>;
 
+/// A byte stream the websocket can run over.
+pub trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
+
+/// Opens the byte stream under the websocket (see [`RealtimeOptions::connector`]).
+pub(crate) type Connector = Arc<
+    dyn Fn() -> std::pin::Pin<
+            Box<dyn std::future::Future<Output = std::io::Result<Box<dyn Io>>> + Send>,
+        > + Send
+        + Sync,
+>;
+
 /// Socket settings. The defaults are realtime-js's.
 ///
 /// ```
@@ -38,6 +50,7 @@ pub struct RealtimeOptions {
     params: Vec<(String, String)>,
     log_level: Option<String>,
     clock: Arc<dyn Clock>,
+    connector: Option<Connector>,
 }
 
 impl Default for RealtimeOptions {
@@ -64,6 +77,7 @@ impl Default for RealtimeOptions {
             params: Vec::new(),
             log_level: None,
             clock: Arc::new(SystemClock),
+            connector: None,
         }
     }
 }
@@ -132,6 +146,24 @@ impl RealtimeOptions {
     #[must_use]
     pub fn log_level(mut self, level: impl Into<String>) -> Self {
         self.log_level = Some(level.into());
+        self
+    }
+
+    /// Opens the byte stream the websocket runs over, instead of a TCP (and TLS) connection
+    /// to the URL's host: for in-memory test servers (whose replies then never wait on the
+    /// kernel, so tests under tokio's paused clock stay deterministic) or custom proxies. The
+    /// websocket handshake (with the URL's path and query) still runs over it.
+    #[must_use]
+    pub fn connector<F, Fut, S>(mut self, connect: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = std::io::Result<S>> + Send + 'static,
+        S: Io + 'static,
+    {
+        self.connector = Some(Arc::new(move || {
+            let fut = connect();
+            Box::pin(async move { fut.await.map(|s| Box::new(s) as Box<dyn Io>) })
+        }));
         self
     }
 
@@ -360,6 +392,7 @@ impl RealtimeClient {
             reconnect_after: options.reconnect_after,
             rejoin_after: options.rejoin_after,
             clock: options.clock,
+            connector: options.connector,
             cmd_rx,
             registry,
         }));

@@ -59,7 +59,7 @@ pub use channel::{
     BroadcastMessage, BroadcastStream, ChannelBuilder, ChannelState, ChannelStatus, PresenceStream,
     RealtimeChannel, StatusStream,
 };
-pub use client::{Backoff, RealtimeClient, RealtimeOptions, SocketStats};
+pub use client::{Backoff, Io, RealtimeClient, RealtimeOptions, SocketStats};
 pub use error::{RealtimeError, Result};
 pub use postgres::{
     ChangeKind, ChangeStream, PostgresChange, PostgresChangesFilter, PostgresEvent,

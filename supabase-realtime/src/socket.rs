@@ -19,14 +19,14 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::RealtimeError;
 use crate::channel::{BroadcastMessage, ChannelShared, ChannelState, ChannelStatus};
-use crate::client::{Backoff, Registry, SocketStats};
+use crate::client::{Backoff, Connector, Io, Registry, SocketStats};
 use crate::postgres::parse_push;
 use crate::presence::{self, PresenceState};
 use crate::protocol::{
     self, BroadcastPayload, DecodeError, Incoming, Message, PHOENIX_TOPIC, UserBroadcast, events,
 };
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+type Ws = WebSocketStream<MaybeTlsStream<Box<dyn Io>>>;
 type Done<T> = oneshot::Sender<T>;
 
 /// What the task needs to start.
@@ -38,6 +38,7 @@ pub(crate) struct SocketConfig {
     pub reconnect_after: Backoff,
     pub rejoin_after: Backoff,
     pub clock: Arc<dyn Clock>,
+    pub connector: Option<Connector>,
     pub cmd_rx: mpsc::UnboundedReceiver<Command>,
     pub registry: Arc<Registry>,
 }
@@ -151,6 +152,7 @@ struct SocketConfigParts {
     reconnect_after: Backoff,
     rejoin_after: Backoff,
     clock: Arc<dyn Clock>,
+    connector: Option<Connector>,
     registry: Arc<Registry>,
 }
 
@@ -164,6 +166,7 @@ pub(crate) async fn run(config: SocketConfig) {
         reconnect_after,
         rejoin_after,
         clock,
+        connector,
         cmd_rx,
         registry,
     } = config;
@@ -176,6 +179,7 @@ pub(crate) async fn run(config: SocketConfig) {
             reconnect_after,
             rejoin_after,
             clock,
+            connector,
             registry,
         },
         cmd_rx,
@@ -453,7 +457,7 @@ impl Socket {
         self.reconnect_at = None;
         let attempt = tokio::time::timeout(
             self.cfg.timeout,
-            tokio_tungstenite::connect_async(self.cfg.ws_url.expose()),
+            Self::open(self.cfg.ws_url.clone(), self.cfg.connector.clone()),
         )
         .await;
         match attempt {
@@ -478,11 +482,36 @@ impl Socket {
                 }
             }
             Ok(Err(e)) => {
-                let reason = self.redact(&e.to_string());
+                let reason = self.redact(&e);
                 self.schedule_reconnect(&reason);
             }
             Err(_) => self.schedule_reconnect("connection attempt timed out"),
         }
+    }
+
+    /// Opens the byte stream (the connector's, or TCP to the URL's host) and runs the
+    /// websocket handshake over it (with TLS for `wss`).
+    async fn open(url: Secret, connector: Option<Connector>) -> Result<(Ws, ()), String> {
+        let url = url.expose();
+        let stream: Box<dyn Io> = match &connector {
+            Some(connect) => connect().await.map_err(|e| e.to_string())?,
+            None => {
+                let parsed = url::Url::parse(url).map_err(|e| e.to_string())?;
+                let host = parsed.host_str().ok_or("the URL has no host")?.to_owned();
+                let port = parsed
+                    .port_or_known_default()
+                    .ok_or("the URL has no port")?;
+                let tcp = TcpStream::connect((host.as_str(), port))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let _ = tcp.set_nodelay(true);
+                Box::new(tcp)
+            }
+        };
+        let (ws, _response) = tokio_tungstenite::client_async_tls(url, stream)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok((ws, ()))
     }
 
     fn redact(&self, text: &str) -> String {

@@ -3,6 +3,7 @@
 //! - [`fixtures`]: the well-known local-dev keys and JWT secret used by the conformance goldens.
 //! - [`mint_jwt`]: sign a JWT with chosen claims (HS256, the local-dev secret).
 //! - [`ManualClock`]: a wall clock tests move by hand.
+//! - [`realtime_mock::RealtimeMock`]: a Realtime websocket server speaking the protocol.
 //! - [`header_values`]: every value of a header in a request wiremock received.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -12,6 +13,7 @@ mod clock;
 pub mod conformance;
 pub mod fixtures;
 mod jwt;
+pub mod realtime_mock;
 pub mod recorder;
 
 pub use clock::ManualClock;
