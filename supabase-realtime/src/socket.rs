@@ -771,7 +771,6 @@ impl Socket {
                 }],
                 Err(RealtimeError::ChannelError { topic, reason }),
             );
-            self.close_if_empty().await;
             return;
         }
         // Match the server's postgres_changes bindings by position, as realtime-js does.
@@ -846,7 +845,6 @@ impl Socket {
             }
         }
         self.finish(id, vec![status], Err(error));
-        self.close_if_empty().await;
     }
 
     // ----- timers -----
@@ -1128,10 +1126,7 @@ impl Socket {
             return;
         }
         match m.event.as_str() {
-            events::CLOSE => {
-                self.finish(id, vec![], Ok(()));
-                self.close_if_empty().await;
-            }
+            events::CLOSE => self.finish(id, vec![], Ok(())),
             events::ERROR => {
                 if entry.phase == Phase::Joined || entry.phase == Phase::Joining {
                     let reason = match m.payload.get("reason").and_then(Value::as_str) {

@@ -428,6 +428,10 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
         tokio::select! {
             incoming = source.next() => {
                 let Some(Ok(frame)) = incoming else { break };
+                if !matches!(frame, WsMessage::Text(_) | WsMessage::Binary(_)) {
+                    // Control frames (ping, pong, close) are not part of the protocol record.
+                    continue;
+                }
                 let answers = {
                     let mut st = state.lock().unwrap();
                     let answers = answer(&mut st, idx, &frame);
