@@ -654,14 +654,14 @@ impl Socket {
     }
 
     fn report_expired(&mut self, id: u64, exp: u64) {
-        if let Some(entry) = self.channels.get_mut(&id) {
-            if entry.reported_expiry != Some(exp) {
-                entry.reported_expiry = Some(exp);
-                entry
-                    .chan
-                    .lock()
-                    .emit_status(ChannelStatus::TokenExpired { expired_at: exp });
-            }
+        if let Some(entry) = self.channels.get_mut(&id)
+            && entry.reported_expiry != Some(exp)
+        {
+            entry.reported_expiry = Some(exp);
+            entry
+                .chan
+                .lock()
+                .emit_status(ChannelStatus::TokenExpired { expired_at: exp });
         }
     }
 
@@ -829,20 +829,20 @@ impl Socket {
     }
 
     async fn leave_with(&mut self, id: u64, status: ChannelStatus, error: RealtimeError) {
-        if let Some(entry) = self.channels.get(&id) {
-            if self.conn.is_some() {
-                let join_ref = entry.join_ref.clone();
-                let topic = entry.chan.topic.clone();
-                let msg_ref = self.make_ref();
-                self.send_message(Message {
-                    join_ref,
-                    msg_ref: Some(msg_ref),
-                    topic,
-                    event: events::LEAVE.into(),
-                    payload: json!({}),
-                })
-                .await;
-            }
+        if let Some(entry) = self.channels.get(&id)
+            && self.conn.is_some()
+        {
+            let join_ref = entry.join_ref.clone();
+            let topic = entry.chan.topic.clone();
+            let msg_ref = self.make_ref();
+            self.send_message(Message {
+                join_ref,
+                msg_ref: Some(msg_ref),
+                topic,
+                event: events::LEAVE.into(),
+                payload: json!({}),
+            })
+            .await;
         }
         self.finish(id, vec![status], Err(error));
     }
@@ -1127,18 +1127,16 @@ impl Socket {
         }
         match m.event.as_str() {
             events::CLOSE => self.finish(id, vec![], Ok(())),
-            events::ERROR => {
-                if entry.phase == Phase::Joined || entry.phase == Phase::Joining {
-                    let reason = match m.payload.get("reason").and_then(Value::as_str) {
-                        Some(r) => r.to_owned(),
-                        None => "the server reported an error on the channel".into(),
-                    };
-                    if let Some(r) = entry.join_ref.clone() {
-                        self.pending.remove(&r);
-                    }
-                    self.emit(id, ChannelStatus::ChannelError { reason });
-                    self.errored(id);
+            events::ERROR if (entry.phase == Phase::Joined || entry.phase == Phase::Joining) => {
+                let reason = match m.payload.get("reason").and_then(Value::as_str) {
+                    Some(r) => r.to_owned(),
+                    None => "the server reported an error on the channel".into(),
+                };
+                if let Some(r) = entry.join_ref.clone() {
+                    self.pending.remove(&r);
                 }
+                self.emit(id, ChannelStatus::ChannelError { reason });
+                self.errored(id);
             }
             events::POSTGRES_CHANGES => self.on_postgres_changes(id, &m.payload),
             events::BROADCAST => {

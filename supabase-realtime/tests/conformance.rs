@@ -64,6 +64,7 @@ struct Env {
     fixtures: Value,
 }
 
+#[allow(clippy::large_enum_variant)]
 enum Target {
     None,
     Builder(ChannelBuilder),
@@ -91,10 +92,10 @@ async fn run_case(case: &Value, env: &Env) {
     let mut listeners = Listeners::default();
     for op in ops {
         // A root op settles the previous statement.
-        if op.get("call").is_none() {
-            if let (Some(name), Target::Channel(ch)) = (pending_as.take(), &target) {
-                saved.insert(name, ch.clone());
-            }
+        if op.get("call").is_none()
+            && let (Some(name), Target::Channel(ch)) = (pending_as.take(), &target)
+        {
+            saved.insert(name, ch.clone());
         }
         if let Some(name) = op.get("channel").and_then(Value::as_str) {
             let mut b = env.client.channel(name).unwrap();

@@ -15,6 +15,7 @@ pub struct Switchable {
 }
 
 impl Switchable {
+    /// A provider handing out `token`.
     pub fn new(token: Option<&str>) -> Arc<Self> {
         Arc::new(Self {
             token: Mutex::new(token.map(str::to_owned)),
