@@ -301,7 +301,7 @@ impl ChannelBuilder {
         self
     }
 
-    /// A private channel (`private: true`): the server checks Realtime authorization policies
+    /// A private channel (`private: true`): the server checks the Realtime access policies
     /// against the channel's token.
     #[must_use]
     pub fn private(mut self, on: bool) -> Self {

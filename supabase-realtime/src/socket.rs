@@ -508,9 +508,19 @@ impl Socket {
                 Box::new(tcp)
             }
         };
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
         let (ws, _response) = tokio_tungstenite::client_async_tls(url, stream)
             .await
             .map_err(|e| e.to_string())?;
+        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+        let (ws, _response) = {
+            if url.starts_with("wss:") {
+                return Err("wss needs the `rustls` or `native-tls` feature".into());
+            }
+            tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream))
+                .await
+                .map_err(|e| e.to_string())?
+        };
         Ok((ws, ()))
     }
 
