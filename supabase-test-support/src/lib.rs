@@ -5,6 +5,7 @@
 //! - [`ManualClock`]: a wall clock tests move by hand.
 //! - [`functions_mock::FunctionsMock`]: a mock of a project's Edge Functions (echo, status,
 //!   relay error, SSE stream, slow answer), safe to drop anywhere.
+//! - [`realtime_mock::RealtimeMock`]: a Realtime websocket server speaking the protocol.
 //! - [`header_values`]: every value of a header in a request wiremock received.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -15,6 +16,7 @@ pub mod conformance;
 pub mod fixtures;
 pub mod functions_mock;
 mod jwt;
+pub mod realtime_mock;
 pub mod recorder;
 
 pub use clock::ManualClock;
