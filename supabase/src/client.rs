@@ -6,8 +6,8 @@ use std::sync::Arc;
 #[cfg(feature = "auth")]
 use supabase_auth::{AuthClient, AuthClientBuilder};
 use supabase_core::{
-    Clock, Config, ProjectKeyProvider, Secret, Service, StaticTokenProvider, TokenProvider,
-    TokenUser, check_access_token, check_bearer_jwt,
+    Clock, Config, ProjectKeyProvider, Secret, StaticTokenProvider, TokenProvider, TokenUser,
+    check_access_token, check_bearer_jwt,
 };
 #[cfg(feature = "postgrest")]
 use supabase_postgrest::shape::Json;
@@ -64,7 +64,14 @@ struct Shared {
     auth: Option<AuthClient>,
     /// The Auth endpoint, for the admin API.
     #[cfg(feature = "auth")]
-    auth_service: Service,
+    auth_service: supabase_core::Service,
+    /// The Edge Functions client, as the project key.
+    #[cfg(feature = "functions")]
+    functions: supabase_functions::FunctionsClient,
+    /// The Realtime client: one socket for every clone and scoped client, each channel
+    /// carrying the token source of the client value that opened it.
+    #[cfg(feature = "realtime")]
+    realtime: supabase_realtime::RealtimeClient,
     /// The background refresh, when asked for; it stops when the last clone is dropped.
     #[cfg(feature = "auth")]
     _auto_refresh: Option<supabase_auth::AutoRefresh>,
@@ -102,9 +109,15 @@ impl Client {
 
     fn assemble(config: Config, builder: ClientBuilder) -> Result<Self, Error> {
         let transport = config.transport()?;
-        let service = |path: &str| -> Result<Service, Error> {
+        #[cfg(any(
+            feature = "auth",
+            feature = "postgrest",
+            feature = "functions",
+            feature = "realtime"
+        ))]
+        let service = |path: &str| -> Result<supabase_core::Service, Error> {
             Ok(
-                Service::new(transport.clone(), config.endpoint(path)?.as_str())?
+                supabase_core::Service::new(transport.clone(), config.endpoint(path)?.as_str())?
                     .with_retry(builder.retry),
             )
         };
@@ -143,6 +156,10 @@ impl Client {
         };
         #[cfg(feature = "postgrest")]
         let postgrest = PostgrestClient::from_service(service("rest/v1")?).schema(&builder.schema);
+        #[cfg(feature = "functions")]
+        let functions = supabase_functions::FunctionsClient::from_service(service("functions/v1")?);
+        #[cfg(feature = "realtime")]
+        let realtime = supabase_realtime::RealtimeClient::from_service(service("realtime/v1")?)?;
         Ok(Self {
             shared: Arc::new(Shared {
                 config,
@@ -154,6 +171,10 @@ impl Client {
                 auth,
                 #[cfg(feature = "auth")]
                 auth_service,
+                #[cfg(feature = "functions")]
+                functions,
+                #[cfg(feature = "realtime")]
+                realtime,
                 #[cfg(feature = "auth")]
                 _auto_refresh: auto_refresh,
             }),
@@ -221,6 +242,53 @@ impl Client {
         } else {
             auth.clone()
         })
+    }
+
+    /// The Edge Functions client (supabase-js `functions`), invoking as this client value's
+    /// token source.
+    ///
+    /// ```no_run
+    /// # async fn run(supabase: supabase::Client) -> Result<(), supabase::Error> {
+    /// let answer = supabase
+    ///     .functions()
+    ///     .invoke("hello")
+    ///     .body_json(&serde_json::json!({"name": "Ada"}))?
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", answer.status());
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "functions")]
+    pub fn functions(&self) -> supabase_functions::FunctionsClient {
+        self.shared
+            .functions
+            .with_token_provider(Arc::clone(&self.tokens))
+    }
+
+    /// The Realtime client, whose channels carry this client value's token source. Every
+    /// clone and scoped client shares one socket.
+    #[cfg(feature = "realtime")]
+    pub fn realtime(&self) -> supabase_realtime::RealtimeClient {
+        self.shared
+            .realtime
+            .with_token_provider(Arc::clone(&self.tokens))
+    }
+
+    /// A Realtime channel (supabase-js `channel(name)`), joined as this client value's token
+    /// source: `supabase.with_auth(jwt)?.channel("room")` joins as that user, and the
+    /// parent's channels are not affected.
+    ///
+    /// ```no_run
+    /// # async fn run(supabase: supabase::Client) -> Result<(), supabase::Error> {
+    /// let channel = supabase.channel("room-1")?;
+    /// let mut messages = channel.broadcast("cursor");
+    /// let channel = channel.subscribe().await?;
+    /// # let _ = (channel, &mut messages);
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "realtime")]
+    pub fn channel(&self, name: &str) -> Result<supabase_realtime::ChannelBuilder, Error> {
+        Ok(self.realtime().channel(name)?)
     }
 
     /// The configuration this client was built from.

@@ -17,6 +17,14 @@ pub enum Error {
     #[cfg(feature = "postgrest")]
     #[error(transparent)]
     Postgrest(#[from] supabase_postgrest::Error),
+    /// An Edge Functions error.
+    #[cfg(feature = "functions")]
+    #[error(transparent)]
+    Functions(#[from] supabase_functions::FunctionsError),
+    /// A Realtime error.
+    #[cfg(feature = "realtime")]
+    #[error(transparent)]
+    Realtime(#[from] supabase_realtime::RealtimeError),
     /// The Auth client is not available on this client: it was built with the
     /// `access_token` option (third-party auth), as in supabase-js.
     #[error(

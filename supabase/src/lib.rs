@@ -63,9 +63,15 @@ pub use supabase_core as core;
 #[cfg(feature = "auth")]
 pub use supabase_auth as auth;
 
+/// The Edge Functions client crate.
+#[cfg(feature = "functions")]
+pub use supabase_functions as functions;
 /// The PostgREST client.
 #[cfg(feature = "postgrest")]
 pub use supabase_postgrest as postgrest;
+/// The Realtime client crate.
+#[cfg(feature = "realtime")]
+pub use supabase_realtime as realtime;
 
 pub use supabase_core::{
     AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, TokenUser,

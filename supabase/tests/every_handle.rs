@@ -8,6 +8,7 @@
 use serde_json::{Value, json};
 use supabase::Client;
 use supabase_test_support::fixtures::ANON_KEY;
+use supabase_test_support::realtime_mock::RealtimeMock;
 use supabase_test_support::{header, mint_user_jwt};
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
 
@@ -31,7 +32,8 @@ async fn walk(client: &Client) -> usize {
         .unwrap();
     // A user endpoint of Auth (answers with the recorder-style user below).
     client.auth().unwrap().get_user().await.unwrap();
-    5
+    client.functions().invoke("f").send().await.unwrap();
+    6
 }
 
 async fn bearers(server: &MockServer, from: usize) -> Vec<(String, Option<String>)> {
@@ -110,4 +112,49 @@ async fn every_handle_of_a_scoped_client_carries_its_user_and_the_parent_stays_a
     tokio::task::spawn_blocking(move || drop(server))
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn realtime_channels_join_as_the_client_value_that_opened_them() {
+    let mock = RealtimeMock::start().await;
+    let parent = Client::builder(&mock.url(), ANON_KEY).build().unwrap();
+    let alice = mint_user_jwt("alice", None);
+    let mut bob_client = parent.clone();
+    bob_client.set_auth(&mint_user_jwt("bob", None)).unwrap();
+    let bob = mint_user_jwt("bob", None);
+
+    let _a = parent
+        .with_auth(&alice)
+        .unwrap()
+        .channel("a")
+        .unwrap()
+        .subscribe()
+        .await
+        .unwrap();
+    let _b = bob_client.channel("b").unwrap().subscribe().await.unwrap();
+    let _p = parent.channel("p").unwrap().subscribe().await.unwrap();
+    mock.wait_frames(3).await;
+
+    // One socket for all three, each join with its own client value's token.
+    assert_eq!(mock.connections().len(), 1);
+    let joins: Vec<_> = mock
+        .frames()
+        .into_iter()
+        .filter(|f| f["event"] == "phx_join")
+        .map(|f| {
+            (
+                f["topic"].as_str().unwrap().to_owned(),
+                f["payload"]["access_token"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(joins.len(), 3);
+    for (topic, token) in joins {
+        match topic.as_str() {
+            "realtime:a" => assert_eq!(token, alice.as_str()),
+            "realtime:b" => assert_eq!(token, bob.as_str()),
+            "realtime:p" => assert!(token != alice.as_str() && token != bob.as_str()),
+            other => panic!("unexpected topic {other}"),
+        }
+    }
 }

@@ -159,6 +159,7 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
         "supabase-auth",
         "supabase-postgrest",
         "supabase-functions",
+        "supabase-realtime",
         "supabase",
     ] {
         out.push((
@@ -182,6 +183,8 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
         "postgrest,rustls",
         "rustls",
         "jwt-verify,rustls",
+        "functions,rustls",
+        "realtime,rustls",
     ] {
         out.push((
             format!("supabase --features {features}"),
