@@ -252,7 +252,7 @@ impl Client {
     /// let answer = supabase
     ///     .functions()
     ///     .invoke("hello")
-    ///     .body_json(&serde_json::json!({"name": "Ada"}))?
+    ///     .body_json(&serde_json::json!({"name": "Ada"}))
     ///     .send()
     ///     .await?;
     /// println!("{}", answer.status());
