@@ -4,6 +4,8 @@
 //! - [`mint_jwt`]: sign a JWT with chosen claims (HS256, the local-dev secret).
 //! - [`ManualClock`]: a wall clock tests move by hand.
 //! - [`header_values`]: every value of a header in a request wiremock received.
+//! - [`MockServer`]: a wiremock server that is safe to drop on a tokio runtime thread; every
+//!   test uses it instead of `wiremock::MockServer` (see [`mock_server`] for the hang it fixes).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -12,10 +14,12 @@ mod clock;
 pub mod conformance;
 pub mod fixtures;
 mod jwt;
+pub mod mock_server;
 pub mod recorder;
 
 pub use clock::ManualClock;
 pub use jwt::{mint_jwt, mint_user_jwt};
+pub use mock_server::{MockServer, drop_off_runtime};
 
 /// Every value of header `name` in `request`, as strings.
 pub fn header_values(request: &wiremock::Request, name: &str) -> Vec<String> {

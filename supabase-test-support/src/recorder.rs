@@ -2,7 +2,8 @@
 //! (`conformance/README.md`, "Recorder"), with per-case `responses` overrides.
 
 use serde_json::{Value, json};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use crate::MockServer;
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 /// The fixed bodies the recorder answered with (user, sessions, generate_link, sso), taken
 /// from the goldens' recorded results.
