@@ -3,6 +3,9 @@
 //! - `test`: everything CI checks: formatting, clippy (`-D warnings`), every test (unit,
 //!   integration, doc tests), the examples, the docs and the feature combinations.
 //! - `fuzz`: runs each cargo-fuzz target for a bounded time (see the `fuzz` module).
+//! - `stress [RUNS]`: runs every integration test binary RUNS times pinned to a CPU shared
+//!   with a busy process, and reports any hang (with its stacks) or failure (see the `stress`
+//!   module). Never part of `test`.
 //! - `bench [--quick]`: the benchmarks of `supabase-bench` (never part of `test`), and the
 //!   report `BENCHMARKS.md` made from that run.
 //!
@@ -17,6 +20,7 @@ use std::time::{Duration, Instant};
 
 mod bench;
 mod fuzz;
+mod stress;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -29,6 +33,7 @@ fn main() -> ExitCode {
     let result = match task {
         "test" => test(rest),
         "fuzz" => fuzz::run(rest),
+        "stress" => stress::run(rest),
         "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             print_help();
@@ -53,6 +58,10 @@ fn print_help() {
     println!("         feature combinations (extra arguments go to `cargo test`)");
     println!("  fuzz   [--seconds N] [TARGET...]: run each fuzz target N seconds (default 60),");
     println!("         installing cargo-fuzz if missing; fails on a crash");
+    println!("  stress [RUNS] [--bin NAME]... [--limit SECS] [--cpus LIST]: run every integration");
+    println!("         test binary RUNS times (default 20), each pinned to a CPU with a competing");
+    println!("         busy process; a run over the limit (default 120 s) is a hang: its stacks");
+    println!("         and unfinished tests are printed; fails on any hang or failure");
     println!("  bench  run the benchmarks against an in-process server and write BENCHMARKS.md");
     println!("         (`--quick`: a short smoke run whose figures are only indicative)");
 }
