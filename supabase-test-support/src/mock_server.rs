@@ -108,9 +108,9 @@ pub fn drop_off_runtime<T: Send + 'static>(value: T) {
         .name("mock-drop".into())
         .spawn(move || drop(value))
         .expect("cannot start a thread to drop the mock server");
-    if let Err(panic) = dropper.join() {
-        if !std::thread::panicking() {
-            std::panic::resume_unwind(panic);
-        }
+    if let Err(panic) = dropper.join()
+        && !std::thread::panicking()
+    {
+        std::panic::resume_unwind(panic);
     }
 }

@@ -1,8 +1,8 @@
 //! A mock Supabase project that answers like the conformance recorder
 //! (`conformance/README.md`, "Recorder"), with per-case `responses` overrides.
 
-use serde_json::{Value, json};
 use crate::MockServer;
+use serde_json::{Value, json};
 use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 /// The fixed bodies the recorder answered with (user, sessions, generate_link, sso), taken

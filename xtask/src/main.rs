@@ -184,9 +184,12 @@ fn cargo(name: &str, args: &[&str], env: &[(&str, &str)]) -> Result {
 /// 5 minutes on the 2-core CI machine).
 const TEST_STEP_LIMIT: Duration = Duration::from_secs(25 * 60);
 
-/// Runs the test step with a time limit. Twice during development a test binary was seen
-/// spinning a CPU for many minutes under heavy load (not reproduced since; cause unknown).
-/// A run that exceeds the limit is killed and run again once, loudly; a second hang fails.
+/// Runs the test step with a time limit. During development a test binary was seen spinning
+/// a CPU for minutes under heavy load: wiremock's `MockServer` dropped on a runtime thread
+/// whose task had spent its tokio coop budget (RELIABILITY.md, "Tests that hung under load";
+/// fixed by `supabase_test_support::MockServer`, checked by `cargo xtask stress`). The limit
+/// stays as a last guard: a run that exceeds it is killed and run again once, loudly; a
+/// second hang fails.
 fn tests_with_watchdog(args: &[&str]) -> Result {
     let name = "tests (unit, integration, doc tests)";
     for attempt in 1..=2 {

@@ -10,8 +10,8 @@
 //!   crate's `tests/`), so a new crate or test file is covered without any change here.
 //!   `--bin NAME` keeps only the binaries whose name contains NAME (repeatable).
 //! - Each run executes one binary with the default harness (tests in parallel threads),
-//!   pinned with `taskset -c CPU` to one CPU on which a busy process
-//!   (`sh -c 'while :; do :; done'`, pinned the same way) competes for the whole time.
+//!   pinned with `taskset -c CPU` to one CPU on which a busy process (a shell loop, pinned
+//!   the same way, that ends when xtask is gone) competes for the whole time.
 //!   `--cpus 0,1` runs one such lane per listed CPU (default `0`: a single lane).
 //! - Runs go round by round (every binary once per round), so a shorter run still
 //!   covers every binary evenly.
@@ -83,7 +83,11 @@ struct Tally {
 /// Runs the stress task.
 pub fn run(args: &[String]) -> Result {
     let options = parse_args(args)?;
-    require_tool("taskset", &["--version"], "util-linux (apt-get install util-linux)")?;
+    require_tool(
+        "taskset",
+        &["--version"],
+        "util-linux (apt-get install util-linux)",
+    )?;
     let have_gdb = Command::new("gdb")
         .arg("--version")
         .stdout(Stdio::null())
@@ -265,7 +269,9 @@ fn require_tool(tool: &str, args: &[&str], package: &str) -> Result {
     if found {
         Ok(())
     } else {
-        Err(format!("`{tool}` is needed and was not found; install {package}"))
+        Err(format!(
+            "`{tool}` is needed and was not found; install {package}"
+        ))
     }
 }
 
@@ -443,7 +449,13 @@ fn run_once(
 /// `gdb -p PID -batch -ex 'thread apply all bt'`.
 fn stacks_of(pid: u32) -> String {
     match Command::new("gdb")
-        .args(["-p", &pid.to_string(), "-batch", "-ex", "thread apply all bt"])
+        .args([
+            "-p",
+            &pid.to_string(),
+            "-batch",
+            "-ex",
+            "thread apply all bt",
+        ])
         .stdin(Stdio::null())
         .output()
     {
@@ -500,7 +512,16 @@ struct BusyLoop(Child);
 impl BusyLoop {
     fn start(cpu: u32) -> Result<Self> {
         Command::new("taskset")
-            .args(["-c", &cpu.to_string(), "sh", "-c", "while :; do :; done"])
+            // Ends on its own when xtask is gone (killed before it could stop the loop).
+            .args([
+                "-c",
+                &cpu.to_string(),
+                "sh",
+                "-c",
+                "while kill -0 \"$1\" 2>/dev/null; do :; done",
+                "sh",
+                &std::process::id().to_string(),
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
