@@ -312,7 +312,11 @@ async fn a_refresh_that_never_answers_times_out_typed_and_sends_nothing_with_the
     // 8 attempts of 5 s each plus 25.4 s of backoff, in virtual time.
     assert!(waited >= Duration::from_millis(65_400), "{waited:?}");
     // Real waits would take the full 65.4 s; the bound leaves room for a loaded machine.
-    assert!(real.elapsed() < Duration::from_secs(60), "{:?}", real.elapsed());
+    assert!(
+        real.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        real.elapsed()
+    );
     // Each attempt times out on the paused clock; one that times out before its request
     // reached the server is not counted there. On a busy CPU the clock can jump past all
     // eight timeouts while the requests are still being written: 0 is possible
