@@ -3,6 +3,7 @@
 //! - [`fixtures`]: the well-known local-dev keys and JWT secret used by the conformance goldens.
 //! - [`mint_jwt`]: sign a JWT with chosen claims (HS256, the local-dev secret).
 //! - [`ManualClock`]: a wall clock tests move by hand.
+//! - [`storage_mock`]: an in-memory Supabase Storage server (buckets, objects, signed URLs, TUS).
 //! - [`header_values`]: every value of a header in a request wiremock received.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -13,6 +14,7 @@ pub mod conformance;
 pub mod fixtures;
 mod jwt;
 pub mod recorder;
+pub mod storage_mock;
 
 pub use clock::ManualClock;
 pub use jwt::{mint_jwt, mint_user_jwt};
