@@ -42,12 +42,14 @@
     )
 )]
 
+pub mod analytics;
 mod client;
 mod error;
 mod file;
 mod options;
 pub mod path;
 mod types;
+pub mod vectors;
 
 pub use client::StorageClient;
 pub use error::{Error, ErrorKind, StorageApiError};
