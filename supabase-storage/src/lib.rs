@@ -48,6 +48,7 @@ mod error;
 mod file;
 mod options;
 pub mod path;
+pub mod resumable;
 mod types;
 pub mod vectors;
 

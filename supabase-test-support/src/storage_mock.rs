@@ -83,6 +83,7 @@ struct TusUpload {
     metadata: Value,
     upsert: bool,
     owner: String,
+    raw_metadata: String,
 }
 
 struct Injected {
@@ -1257,6 +1258,9 @@ impl Ctx<'_> {
                     .unwrap_or(json!({})),
                 upsert,
                 owner: self.owner.clone(),
+                raw_metadata: header(self.headers, "upload-metadata")
+                    .unwrap_or_default()
+                    .to_owned(),
             },
         );
         tus(StatusCode::CREATED)
@@ -1276,6 +1280,7 @@ impl Ctx<'_> {
                 .header("tus-resumable", "1.0.0")
                 .header("upload-offset", u.data.len().to_string())
                 .header("upload-length", u.length.to_string())
+                .header("upload-metadata", u.raw_metadata.as_str())
                 .header("cache-control", "no-store")
                 .body(Body::empty())
                 .unwrap_or_default(),
