@@ -85,7 +85,7 @@ fn str_arg(args: &[Value], i: usize) -> Result<String, String> {
         .ok_or_else(|| format!("argument {i} is not a string: {:?}", args.get(i)))
 }
 
-fn obj<'a>(args: &'a [Value], i: usize) -> &'a Value {
+fn obj(args: &[Value], i: usize) -> &Value {
     args.get(i).unwrap_or(&Value::Null)
 }
 

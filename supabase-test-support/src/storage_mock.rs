@@ -480,10 +480,10 @@ impl Ctx<'_> {
             ("POST", "bucket") => self.create_bucket(Self::json_body(body).await),
             (_, r) if r.starts_with("bucket/") => {
                 let tail = &r["bucket/".len()..];
-                if let Some(id) = tail.strip_suffix("/empty") {
-                    if m == "POST" {
-                        return self.empty_bucket(&decode(id));
-                    }
+                if let Some(id) = tail.strip_suffix("/empty")
+                    && m == "POST"
+                {
+                    return self.empty_bucket(&decode(id));
                 }
                 let id = decode(tail);
                 match m {
@@ -1352,8 +1352,10 @@ impl Ctx<'_> {
                 .body(Body::from("connection dropped"))
                 .unwrap_or_default();
         }
-        if now as u64 == u.length {
-            if let Some(u) = inner.tus.remove(id) {
+        if now as u64 == u.length
+            && let Some(u) = inner.tus.remove(id)
+        {
+            {
                 let k = (u.bucket.clone(), u.key.clone());
                 if u.upsert || !inner.objects.contains_key(&k) {
                     let oid = inner.id();
