@@ -13,7 +13,8 @@ use std::fmt;
 
 use base64::Engine;
 use bytes::BytesMut;
-use futures_util::Stream;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use supabase_core::{HeaderName, HeaderValue, Method, Request, Url, header_value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt};
 use tokio::sync::watch;
@@ -271,13 +272,14 @@ impl ResumableUpload {
     /// upload.send(file, |_| {}).await?;
     /// # Ok(()) }
     /// ```
-    pub fn progress(&self) -> impl Stream<Item = UploadProgress> + Send + 'static {
+    pub fn progress(&self) -> BoxStream<'static, UploadProgress> {
         let rx = self.progress.subscribe();
         futures_util::stream::unfold(rx, |mut rx| async move {
             rx.changed().await.ok()?;
             let value = *rx.borrow_and_update();
             Some((value, rx))
         })
+        .boxed()
     }
 
     /// Asks Storage (`HEAD`) how many bytes it has; answers the offset.
