@@ -21,8 +21,8 @@ use supabase_storage::{
     UrlOptions, analytics::ListAnalyticsBucketsOptions, vectors::ListVectorBucketsOptions,
 };
 use supabase_test_support::conformance::{
-    ActualRequest, Golden, GoldenRequest, Verdict, case_key, compare, goldens_with_prefixes,
-    statements, url_suffix,
+    ActualRequest, Golden, GoldenRequest, Verdict, case_key, compare, fixtures_dir,
+    goldens_with_prefixes, load_goldens, statements, url_suffix,
 };
 use supabase_test_support::recorder::{recorder_bodies, start_recorder};
 
@@ -709,7 +709,16 @@ pub const URL_RULES: &[(&str, &str)] = &[
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn storage_goldens() {
-    let goldens = goldens_with_prefixes(&["storage_", "v1_storage", "v1_set_auth_storage"]);
+    let prefixes = ["storage_", "v1_storage", "v1_set_auth_storage"];
+    let mut goldens = goldens_with_prefixes(&prefixes);
+    // The v1 Storage goldens are kept apart from `golden/` until the façade suite (which runs
+    // every `v1_*` golden) interprets Storage ops; see that folder's README.
+    let apart = fixtures_dir().join("golden-storage");
+    for g in load_goldens(&apart) {
+        if prefixes.iter().any(|p| g.id.starts_with(p)) && !goldens.iter().any(|x| x.id == g.id) {
+            goldens.push(g);
+        }
+    }
     assert!(
         goldens.len() >= 39,
         "expected the storage goldens, found {}",

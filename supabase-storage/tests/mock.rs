@@ -695,3 +695,30 @@ async fn the_users_token_goes_out_and_no_secret_shows() {
     assert!(matches!(err, Error::InvalidInput(_)));
     let _ = Body::empty();
 }
+
+#[tokio::test]
+async fn vector_buckets() {
+    use supabase_storage::vectors::ListVectorBucketsOptions;
+    let (mock, storage) = setup().await;
+    let vectors = storage.vectors();
+    vectors.create_bucket("embeddings").await.unwrap();
+    vectors.create_bucket("emb-2").await.unwrap();
+    vectors.create_bucket("other").await.unwrap();
+    let err = vectors.create_bucket("other").await.unwrap_err();
+    assert_eq!(err.as_api().unwrap().status, 409);
+    let bucket = vectors.get_bucket("embeddings").await.unwrap();
+    assert_eq!(bucket.vector_bucket_name, "embeddings");
+    let page = vectors
+        .list_buckets(&ListVectorBucketsOptions::new().prefix("emb"))
+        .await
+        .unwrap();
+    assert_eq!(page.names, ["emb-2", "embeddings"]);
+    vectors.delete_bucket("other").await.unwrap();
+    let err = vectors.get_bucket("other").await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert!(vectors.create_bucket("").await.is_err());
+    assert_eq!(
+        mock.requests().last().unwrap().path,
+        "/storage/v1/vector/GetVectorBucket"
+    );
+}
