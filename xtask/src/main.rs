@@ -110,6 +110,7 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
         "supabase-core",
         "supabase-auth",
         "supabase-postgrest",
+        "supabase-storage",
         "supabase",
     ] {
         out.push((
