@@ -11,7 +11,8 @@ use supabase_core::{
 
 use crate::path::bucket_id;
 use crate::{
-    Bucket, BucketOptions, Error, FileApi, ListBucketsOptions, MessageResponse, StorageApiError,
+    Bucket, BucketLifecycle, BucketOptions, Error, FileApi, ListBucketsOptions, MessageResponse,
+    StorageApiError,
 };
 
 /// The Storage client: bucket methods, and [`StorageClient::from`] for the objects of a
@@ -211,6 +212,64 @@ impl StorageClient {
     pub async fn delete_bucket(&self, id: &str) -> Result<MessageResponse, Error> {
         let id = bucket_id(id)?;
         let request = self.json_request(Method::DELETE, &["bucket", id], &json!({}))?;
+        self.send_json(request).await
+    }
+
+    /// Reads a bucket's lifecycle rules (buckets with versioning).
+    ///
+    /// ```no_run
+    /// # async fn run(storage: supabase_storage::StorageClient) -> Result<(), supabase_storage::Error> {
+    /// use supabase_storage::{BucketLifecycle, LifecycleRule};
+    /// storage
+    ///     .update_bucket_lifecycle("docs", &BucketLifecycle::new(vec![LifecycleRule::expire_noncurrent_after_days(30)]))
+    ///     .await?;
+    /// let lifecycle = storage.get_bucket_lifecycle("docs").await?;
+    /// # let _ = lifecycle; Ok(()) }
+    /// ```
+    pub async fn get_bucket_lifecycle(&self, id: &str) -> Result<BucketLifecycle, Error> {
+        let id = bucket_id(id)?;
+        let request = self
+            .service
+            .request(Method::GET, &["bucket", id, "lifecycle"])?;
+        self.send_json(request).await
+    }
+
+    /// Replaces a bucket's lifecycle rules.
+    pub async fn update_bucket_lifecycle(
+        &self,
+        id: &str,
+        lifecycle: &BucketLifecycle,
+    ) -> Result<Value, Error> {
+        let id = bucket_id(id)?;
+        let body = serde_json::to_value(lifecycle)
+            .map_err(|e| Error::InvalidInput(format!("lifecycle: {e}")))?;
+        let request = self.json_request(Method::PUT, &["bucket", id, "lifecycle"], &body)?;
+        self.send_json(request).await
+    }
+
+    /// Removes a bucket's lifecycle rules.
+    pub async fn delete_bucket_lifecycle(&self, id: &str) -> Result<Value, Error> {
+        let id = bucket_id(id)?;
+        let request =
+            self.json_request(Method::DELETE, &["bucket", id, "lifecycle"], &json!({}))?;
+        self.send_json(request).await
+    }
+
+    /// Purges the CDN cache of a whole bucket (with `transformations`, only transformed
+    /// variants).
+    pub async fn purge_bucket_cache(
+        &self,
+        id: &str,
+        transformations: bool,
+    ) -> Result<MessageResponse, Error> {
+        let id = bucket_id(id)?;
+        let query: &[(&str, &str)] = if transformations {
+            &[("transformations", "true")]
+        } else {
+            &[]
+        };
+        let url = self.service.url(&["cdn", id], query)?;
+        let request = with_json(Request::new(Method::DELETE, url), &json!({}));
         self.send_json(request).await
     }
 

@@ -61,8 +61,9 @@ pub use options::{
     UploadBody, UrlOptions,
 };
 pub use types::{
-    Bucket, FileObject, ListV2Folder, ListV2Page, MessageResponse, ObjectInfo, SignedUploadUrl,
-    SignedUrl, SignedUrlEntry, UploadResponse,
+    Bucket, BucketLifecycle, FileObject, LifecycleRule, ListV2Folder, ListV2Page, MessageResponse,
+    NoncurrentVersionExpiration, ObjectInfo, SignedUploadUrl, SignedUrl, SignedUrlEntry,
+    UploadResponse,
 };
 
 pub use supabase_core::{

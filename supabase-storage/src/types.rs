@@ -332,3 +332,63 @@ mod tests {
         assert!(!p.has_next);
     }
 }
+
+/// A bucket's lifecycle configuration.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BucketLifecycle {
+    /// The rules.
+    #[serde(default)]
+    pub rules: Vec<LifecycleRule>,
+}
+
+impl BucketLifecycle {
+    /// A configuration with these rules.
+    pub fn new(rules: Vec<LifecycleRule>) -> Self {
+        Self { rules }
+    }
+}
+
+/// One lifecycle rule: expire non-current versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct LifecycleRule {
+    /// The rule id, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `Enabled` or `Disabled`.
+    pub status: String,
+    /// The filter (`{}`: every object).
+    #[serde(default)]
+    pub filter: Value,
+    /// When non-current versions expire.
+    pub noncurrent_version_expiration: NoncurrentVersionExpiration,
+}
+
+impl LifecycleRule {
+    /// An enabled rule expiring non-current versions after `days`.
+    pub fn expire_noncurrent_after_days(days: u32) -> Self {
+        Self {
+            id: None,
+            status: "Enabled".into(),
+            filter: Value::Object(serde_json::Map::new()),
+            noncurrent_version_expiration: NoncurrentVersionExpiration {
+                noncurrent_days: days,
+                newer_noncurrent_versions: None,
+            },
+        }
+    }
+}
+
+/// When non-current versions expire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct NoncurrentVersionExpiration {
+    /// Days after a version stops being current.
+    pub noncurrent_days: u32,
+    /// Keep this many newer non-current versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newer_noncurrent_versions: Option<u32>,
+}
