@@ -665,6 +665,7 @@ impl FileApi {
         options: &UrlOptions,
     ) -> Result<SignedUrl, Error> {
         let key = object_key(path, false)?;
+        check_expiry(expires_in)?;
         let url = self.url(&["object", "sign"], &key, &[])?;
         let mut body = Map::new();
         body.insert("expiresIn".into(), json!(expires_in));
@@ -710,6 +711,10 @@ impl FileApi {
             .into_iter()
             .map(|p| object_key(p.as_ref(), false))
             .collect::<Result<Vec<_>, _>>()?;
+        check_expiry(expires_in)?;
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
         let request = self.client.json_request(
             Method::POST,
             &["object", "sign", bucket],
@@ -826,6 +831,15 @@ impl FileApi {
     }
 }
 
+fn check_expiry(expires_in: u64) -> Result<(), Error> {
+    if expires_in == 0 {
+        return Err(Error::InvalidInput(
+            "a signed URL must be valid for at least one second".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn url_extras(options: &UrlOptions) -> Vec<(&'static str, String)> {
     let mut extras = Vec::new();
     options.download.query(&mut extras);
@@ -851,6 +865,11 @@ pub(crate) fn upload_request(
     }
     let cache_control = options.cache_control.as_deref().unwrap_or("3600");
     let metadata = match &options.metadata {
+        Some(m) if !m.is_object() => {
+            return Err(Error::InvalidInput(
+                "upload metadata must be a JSON object".into(),
+            ));
+        }
         Some(m) => Some(
             serde_json::to_string(m).map_err(|e| Error::InvalidInput(format!("metadata: {e}")))?,
         ),
@@ -1083,6 +1102,43 @@ mod tests {
             url.expose(),
             "https://xyz.supabase.co/storage/v1/object/sign/avatars/my%20docs/x.txt?token=t"
         );
+    }
+
+    #[tokio::test]
+    async fn bad_arguments_fail_before_sending() {
+        // The host does not resolve: any request would fail with a transport error instead.
+        let a = StorageClient::new("http://unresolvable.invalid/storage/v1", "anon")
+            .unwrap()
+            .from("b");
+        assert!(matches!(
+            a.create_signed_url("a.txt", 0, &UrlOptions::new()).await,
+            Err(Error::InvalidInput(_))
+        ));
+        assert!(
+            a.create_signed_urls(Vec::<String>::new(), 60, &UrlOptions::new())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(matches!(
+            a.upload("a.txt", "x", &FileOptions::new().metadata(json!([1, 2])))
+                .await,
+            Err(Error::InvalidInput(_))
+        ));
+        assert!(matches!(
+            a.upload(
+                "a.txt",
+                "x",
+                &FileOptions::new().content_type("text/plain\r\nx-evil: 1")
+            )
+            .await,
+            Err(Error::Core(supabase_core::Error::InvalidHeader { .. }))
+        ));
+        assert!(matches!(
+            a.upload_to_signed_url("a.txt", "", "x", &FileOptions::new())
+                .await,
+            Err(Error::InvalidInput(_))
+        ));
     }
 
     #[test]
