@@ -6,6 +6,7 @@
 //! - [`functions_mock::FunctionsMock`]: a mock of a project's Edge Functions (echo, status,
 //!   relay error, SSE stream, slow answer), safe to drop anywhere.
 //! - [`realtime_mock::RealtimeMock`]: a Realtime websocket server speaking the protocol.
+//! - [`storage_mock`]: an in-memory Supabase Storage server (buckets, objects, signed URLs, TUS).
 //! - [`header_values`]: every value of a header in a request wiremock received.
 //! - [`MockServer`]: a wiremock server that is safe to drop on a tokio runtime thread; every
 //!   test uses it instead of `wiremock::MockServer` (see [`mock_server`] for the hang it fixes).
@@ -21,6 +22,7 @@ mod jwt;
 pub mod mock_server;
 pub mod realtime_mock;
 pub mod recorder;
+pub mod storage_mock;
 
 pub use clock::ManualClock;
 pub use jwt::{mint_jwt, mint_user_jwt};

@@ -90,13 +90,8 @@ impl Respond for Recorder {
         if path.starts_with("/functions/v1/") {
             return ResponseTemplate::new(200).set_body_json(json!({"ok": true, "method": method}));
         }
-        if path.starts_with("/storage/v1/") {
-            if (method == "GET" && path == "/storage/v1/bucket")
-                || (method == "POST" && path.starts_with("/storage/v1/object/list/"))
-            {
-                return ResponseTemplate::new(200).set_body_json(json!([]));
-            }
-            return ResponseTemplate::new(200).set_body_json(json!({}));
+        if let Some(rest) = path.strip_prefix("/storage/v1/") {
+            return storage(request, method, rest);
         }
         ResponseTemplate::new(404).set_body_json(json!({"message": "not recorded"}))
     }
@@ -248,4 +243,161 @@ impl Recorder {
             _ => ok(json!({})),
         }
     }
+}
+
+fn decoded(raw: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", raw.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// The recorder's Storage table (README "Recorder").
+fn storage(request: &Request, method: &str, rest: &str) -> ResponseTemplate {
+    const STAMP: &str = "2024-01-01T00:00:00.000Z";
+    let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+    let ok = |v: Value| ResponseTemplate::new(200).set_body_json(v);
+    let after = |prefix: &str| rest.strip_prefix(prefix).map(str::to_owned);
+    match method {
+        "GET" if rest == "bucket" => return ok(json!([])),
+        "POST" if rest == "bucket" => return ok(json!({"name": body["name"]})),
+        _ => {}
+    }
+    if let Some(tail) = after("bucket/") {
+        if let Some(id) = tail.strip_suffix("/lifecycle") {
+            let _ = id;
+            return match method {
+                "GET" => ok(json!({"rules": []})),
+                "PUT" => ok(body),
+                _ => ok(json!({"message": "Successfully deleted"})),
+            };
+        }
+        if tail.ends_with("/empty") && method == "POST" {
+            return ok(json!({"message": "Successfully emptied"}));
+        }
+        let id = decoded(&tail);
+        return match method {
+            "GET" => ok(
+                json!({"id": id, "name": id, "owner": "", "public": false, "type": "STANDARD",
+                "file_size_limit": null, "allowed_mime_types": null, "created_at": STAMP, "updated_at": STAMP}),
+            ),
+            "PUT" => ok(json!({"message": "Successfully updated"})),
+            "DELETE" => ok(json!({"message": "Successfully deleted"})),
+            _ => ok(json!({})),
+        };
+    }
+    if method == "POST" && rest == "object/move" {
+        return ok(json!({"message": "Successfully moved"}));
+    }
+    if method == "POST" && rest == "object/copy" {
+        let bucket = body["destinationBucket"]
+            .as_str()
+            .or(body["bucketId"].as_str())
+            .unwrap_or_default();
+        let key = body["destinationKey"].as_str().unwrap_or_default();
+        return ok(
+            json!({"Id": "00000000-0000-4000-8000-0000000000f1", "Key": format!("{bucket}/{key}")}),
+        );
+    }
+    if method == "POST" && rest.starts_with("object/list/") {
+        return ok(json!([]));
+    }
+    if method == "POST" && rest.starts_with("object/list-v2/") {
+        return ok(json!({"hasNext": false, "folders": [], "objects": []}));
+    }
+    if let Some(tail) = after("object/info/").filter(|_| method == "GET") {
+        let name = decoded(tail.split_once('/').map(|(_, k)| k).unwrap_or_default());
+        let bucket = decoded(tail.split('/').next().unwrap_or_default());
+        return ok(
+            json!({"id": "00000000-0000-4000-8000-0000000000f1", "name": name, "bucket_id": bucket,
+            "version": "v1", "size": 5, "content_type": "text/plain", "cache_control": "max-age=3600",
+            "etag": "\"etag-1\"", "last_modified": STAMP, "created_at": STAMP, "metadata": {}}),
+        );
+    }
+    if let Some(tail) = after("object/upload/sign/") {
+        let decoded_path = decoded(&tail);
+        return match method {
+            "POST" => ok(
+                json!({"url": format!("/object/upload/sign/{decoded_path}?token=conformance-upload-token")}),
+            ),
+            _ => ok(json!({"Key": decoded_path})),
+        };
+    }
+    if let Some(tail) = after("object/sign/").filter(|_| method == "POST") {
+        if tail.contains('/') {
+            return ok(
+                json!({"signedURL": format!("/object/sign/{}?token=conformance-signed-token", decoded(&tail))}),
+            );
+        }
+        let bucket = decoded(&tail);
+        let entries: Vec<Value> = body["paths"].as_array().cloned().unwrap_or_default().iter().map(|p| {
+            let p = p.as_str().unwrap_or_default();
+            json!({"error": null, "path": p, "signedURL": format!("/object/sign/{bucket}/{p}?token=conformance-signed-token")})
+        }).collect();
+        return ok(Value::Array(entries));
+    }
+    if method == "GET" && rest.starts_with("render/image/") {
+        return ResponseTemplate::new(200).set_body_raw(
+            vec![0x89u8, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a],
+            "image/png",
+        );
+    }
+    if let Some(tail) = after("object/") {
+        if method == "DELETE" && !tail.contains('/') {
+            let bucket = decoded(&tail);
+            let rows: Vec<Value> = body["prefixes"].as_array().cloned().unwrap_or_default().iter()
+                .map(|p| json!({"name": p.as_str().map(str::to_owned).unwrap_or_else(|| p["path"].as_str().unwrap_or_default().to_owned()), "bucket_id": bucket}))
+                .collect();
+            return ok(Value::Array(rows));
+        }
+        if method == "GET" {
+            return ResponseTemplate::new(200).set_body_raw("hello", "text/plain; charset=utf-8");
+        }
+        if method == "POST" || method == "PUT" {
+            return ok(
+                json!({"Id": "00000000-0000-4000-8000-0000000000f1", "Key": decoded(&tail)}),
+            );
+        }
+    }
+    if method == "DELETE" && rest.starts_with("cdn/") {
+        return ok(json!({"message": "success"}));
+    }
+    if let Some(op) = after("vector/").filter(|_| method == "POST") {
+        return match op.as_str() {
+            "GetVectorBucket" => ok(
+                json!({"vectorBucket": {"vectorBucketName": body["vectorBucketName"], "creationTime": 1_704_067_200}}),
+            ),
+            "ListVectorBuckets" => ok(json!({"vectorBuckets": []})),
+            "GetIndex" => ok(
+                json!({"index": {"indexName": body["indexName"], "vectorBucketName": body["vectorBucketName"],
+                "dataType": "float32", "dimension": 3, "distanceMetric": "cosine"}}),
+            ),
+            "ListIndexes" => ok(json!({"indexes": []})),
+            "GetVectors" | "ListVectors" | "QueryVectors" => ok(json!({"vectors": []})),
+            _ => ResponseTemplate::new(200),
+        };
+    }
+    if rest == "iceberg/bucket" {
+        return match method {
+            "POST" => ok(
+                json!({"id": body["name"], "name": body["name"], "created_at": STAMP, "updated_at": STAMP}),
+            ),
+            _ => ok(json!([])),
+        };
+    }
+    if rest.starts_with("iceberg/bucket/") {
+        return ok(json!({"message": "Successfully deleted"}));
+    }
+    if rest.starts_with("iceberg/v1/") {
+        if rest.ends_with("/tables") && method == "GET" {
+            return ok(json!({"identifiers": []}));
+        }
+        if rest.ends_with("/namespaces") {
+            return match method {
+                "GET" => ok(json!({"namespaces": [["analytics"]]})),
+                _ => ok(json!({"namespace": body["namespace"], "properties": body["properties"]})),
+            };
+        }
+    }
+    ok(json!({}))
 }

@@ -88,6 +88,12 @@ pub fn bench(args: &[String]) -> Result {
         quick,
         started.elapsed().as_secs(),
     );
+    let mut text = text;
+    // The Storage streaming bench (`benches/storage.rs`) writes its own table.
+    if let Ok(storage) = fs::read_to_string(facts_dir.join("storage.md")) {
+        text.push_str("\n## Storage streaming (`supabase-bench/benches/storage.rs`)\n\n");
+        text.push_str(&storage);
+    }
     let path = root.join("BENCHMARKS.md");
     fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("\nxtask bench: results");

@@ -169,6 +169,7 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
         "supabase-postgrest",
         "supabase-functions",
         "supabase-realtime",
+        "supabase-storage",
         "supabase",
     ] {
         out.push((
