@@ -65,6 +65,9 @@ struct Shared {
     /// The Auth endpoint, for the admin API.
     #[cfg(feature = "auth")]
     auth_service: supabase_core::Service,
+    /// The Storage client, as the project key.
+    #[cfg(feature = "storage")]
+    storage: supabase_storage::StorageClient,
     /// The Edge Functions client, as the project key.
     #[cfg(feature = "functions")]
     functions: supabase_functions::FunctionsClient,
@@ -158,6 +161,8 @@ impl Client {
         };
         #[cfg(feature = "postgrest")]
         let postgrest = PostgrestClient::from_service(service("rest/v1")?).schema(&builder.schema);
+        #[cfg(feature = "storage")]
+        let storage = supabase_storage::StorageClient::from_service(service("storage/v1")?);
         #[cfg(feature = "functions")]
         let functions = supabase_functions::FunctionsClient::from_service(service("functions/v1")?);
         #[cfg(feature = "realtime")]
@@ -173,6 +178,8 @@ impl Client {
                 auth,
                 #[cfg(feature = "auth")]
                 auth_service,
+                #[cfg(feature = "storage")]
+                storage,
                 #[cfg(feature = "functions")]
                 functions,
                 #[cfg(feature = "realtime")]
@@ -244,6 +251,23 @@ impl Client {
         } else {
             auth.clone()
         })
+    }
+
+    /// The Storage client (supabase-js `storage`), acting as this client value's token
+    /// source: `supabase.with_auth(jwt)?.storage()` uploads and downloads as that user, so
+    /// Storage's row-level security applies to them.
+    ///
+    /// ```no_run
+    /// # async fn run(supabase: supabase::Client, jwt: &str) -> Result<(), supabase::Error> {
+    /// let storage = supabase.with_auth(jwt)?.storage();
+    /// storage.from("avatars").upload("u1/me.png", b"...".to_vec(), &Default::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "storage")]
+    pub fn storage(&self) -> supabase_storage::StorageClient {
+        self.shared
+            .storage
+            .with_token_provider(Arc::clone(&self.tokens))
     }
 
     /// The Edge Functions client (supabase-js `functions`), invoking as this client value's

@@ -17,6 +17,10 @@ pub enum Error {
     #[cfg(feature = "postgrest")]
     #[error(transparent)]
     Postgrest(#[from] supabase_postgrest::Error),
+    /// A Storage error.
+    #[cfg(feature = "storage")]
+    #[error(transparent)]
+    Storage(#[from] supabase_storage::Error),
     /// An Edge Functions error.
     #[cfg(feature = "functions")]
     #[error(transparent)]
@@ -77,6 +81,8 @@ impl Error {
             ) => Some(e),
             #[cfg(feature = "realtime")]
             Error::Realtime(supabase_realtime::RealtimeError::Core(e)) => Some(e),
+            #[cfg(feature = "storage")]
+            Error::Storage(supabase_storage::Error::Core(e)) => Some(e),
             _ => None,
         }
     }
@@ -98,6 +104,8 @@ impl Error {
             Error::Auth(e) => e.status(),
             #[cfg(feature = "functions")]
             Error::Functions(e) => e.status().map(|s| s.as_u16()),
+            #[cfg(feature = "storage")]
+            Error::Storage(e) => e.as_api().map(|api| api.status),
             _ => self.as_api().map(|api| api.status),
         }
     }
@@ -108,6 +116,8 @@ impl Error {
         match self {
             #[cfg(feature = "auth")]
             Error::Auth(e) => e.code().map(|c| c.as_str().to_owned()),
+            #[cfg(feature = "storage")]
+            Error::Storage(e) => e.as_api().and_then(|api| api.code.clone()),
             _ => self.as_api().and_then(|api| api.code.clone()),
         }
     }
@@ -120,6 +130,8 @@ impl Error {
             Error::Auth(e) => e.is_retryable(),
             #[cfg(feature = "postgrest")]
             Error::Postgrest(e) => e.is_retryable(),
+            #[cfg(feature = "storage")]
+            Error::Storage(e) => e.is_retryable(),
             #[cfg(feature = "functions")]
             Error::Functions(supabase_functions::FunctionsError::Timeout) => true,
             _ => {
@@ -218,6 +230,11 @@ fn assert_send_sync_static() {
         send_sync::<supabase_postgrest::PostgrestClient>();
         send_sync::<supabase_postgrest::Error>();
         send::<supabase_postgrest::QueryBuilder>();
+    }
+    #[cfg(feature = "storage")]
+    {
+        send_sync::<supabase_storage::StorageClient>();
+        send_sync::<supabase_storage::Error>();
     }
     #[cfg(feature = "functions")]
     {

@@ -73,6 +73,9 @@ pub use supabase_postgrest as postgrest;
 /// The Realtime client crate.
 #[cfg(feature = "realtime")]
 pub use supabase_realtime as realtime;
+/// The Storage client crate.
+#[cfg(feature = "storage")]
+pub use supabase_storage as storage;
 
 pub use supabase_core::{
     AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, TokenUser,

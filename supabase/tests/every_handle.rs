@@ -34,7 +34,8 @@ async fn walk(client: &Client) -> usize {
     // A user endpoint of Auth (answers with the recorder-style user below).
     client.auth().unwrap().get_user().await.unwrap();
     client.functions().invoke("f").send().await.unwrap();
-    6
+    client.storage().list_buckets(&Default::default()).await.unwrap();
+    7
 }
 
 async fn bearers(server: &MockServer, from: usize) -> Vec<(String, Option<String>)> {

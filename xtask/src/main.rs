@@ -193,6 +193,7 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
         "postgrest,rustls",
         "rustls",
         "jwt-verify,rustls",
+        "storage,rustls",
         "functions,rustls",
         "realtime,rustls",
     ] {
