@@ -291,17 +291,11 @@ pub fn compare_case(
             actual: output.setup_error.clone(),
         });
     }
-    let actual_ws = output.websockets.as_ref().map_or(0, Vec::len);
-    if case.websockets.len() != actual_ws {
-        c.differences.push(Difference {
-            index: None,
-            method: String::new(),
-            path: String::new(),
-            part: Part::Websockets,
-            expected: Some(format!("{} websocket(s)", case.websockets.len())),
-            actual: Some(format!("{actual_ws} websocket(s)")),
-        });
-    }
+    crate::compare::compare_websockets(
+        &case.websockets,
+        output.websockets.as_deref().unwrap_or_default(),
+        &mut c,
+    );
     for (i, st) in output.statements.iter().enumerate() {
         let Some(result) = case.results.get(i) else {
             continue;
@@ -320,6 +314,19 @@ pub fn compare_case(
                     Some(e) => format!("error: {e}"),
                     None => "success".into(),
                 }),
+            });
+        }
+        if let Some(name) = &st.error_name
+            && let Some(js_name) = result.pointer("/value/error/name").and_then(Value::as_str)
+            && name != js_name
+        {
+            c.differences.push(Difference {
+                index: None,
+                method: String::new(),
+                path: String::new(),
+                part: Part::Outcome { statement: i },
+                expected: Some(format!("error {js_name}")),
+                actual: Some(format!("error {name}")),
             });
         }
         if let Some(url) = &st.url
