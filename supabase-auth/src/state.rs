@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use supabase_core::{AccessToken, Clock, Method, Secret, TokenChangeSender};
+use supabase_core::{AccessToken, Clock, Method, RetryPolicy, Secret, TokenChangeSender};
 use tokio::sync::{OnceCell, broadcast};
 use tokio::time::Instant;
 
@@ -152,6 +152,8 @@ impl Inner {
 
     /// Tells token listeners to ask again, then emits `event` (called after every commit).
     fn emit(&self, event: AuthChangeEvent, session: Option<Session>) {
+        #[cfg(feature = "tracing")]
+        tracing::debug!(event = ?event, "auth state changed; the token may have changed");
         self.changes.notify();
         // No receivers is fine.
         let _ = self.events.send(AuthStateChange { event, session });
@@ -369,22 +371,41 @@ impl Inner {
         Ok(session)
     }
 
-    /// `POST /token?grant_type=refresh_token`, retrying network errors and 5xx with
-    /// 200 ms · 2ⁿ backoff (tokio's sleep, so paused-clock tests work) while the waits add up
-    /// to less than 30 s: at most 8 attempts, as auth-js makes when requests are fast. Each
-    /// attempt is bounded by the transport's timeout.
+    /// `POST /token?grant_type=refresh_token`, retrying network errors and 5xx with the
+    /// core [`RetryPolicy`]'s backoff from 200 ms (tokio's sleep, so paused-clock tests work)
+    /// while the waits add up to less than 30 s: at most 8 attempts, as auth-js makes when
+    /// requests are fast. Each attempt is bounded by the transport's timeout.
     async fn refresh_with_retries(&self, refresh_token: &Secret) -> Result<Session, Error> {
+        let policy = RetryPolicy::default()
+            .with_initial_delay(FIRST_RETRY_DELAY)
+            .with_max_delay(RETRY_BUDGET);
         let mut waited = Duration::ZERO;
-        let mut delay = FIRST_RETRY_DELAY;
+        let mut attempt = 0;
         loop {
             match self.refresh_once(refresh_token).await {
-                Ok(session) => return Ok(session),
-                Err(e) if e.is_retryable() && waited + delay < RETRY_BUDGET => {
+                Ok(session) => {
+                    #[cfg(feature = "tracing")]
+                    tracing::info!(attempts = attempt + 1, "session refreshed");
+                    return Ok(session);
+                }
+                Err(e) if e.is_retryable() && waited + policy.backoff(attempt) < RETRY_BUDGET => {
+                    let delay = policy.backoff(attempt);
+                    #[cfg(feature = "tracing")]
+                    tracing::info!(
+                        attempt = attempt + 1,
+                        wait_ms = delay.as_millis() as u64,
+                        %e,
+                        "retrying the session refresh"
+                    );
                     tokio::time::sleep(delay).await;
                     waited += delay;
-                    delay = delay.saturating_mul(2);
+                    attempt += 1;
                 }
-                Err(e) => return Err(e),
+                Err(e) => {
+                    #[cfg(feature = "tracing")]
+                    tracing::warn!(attempts = attempt + 1, %e, "session refresh failed");
+                    return Err(e);
+                }
             }
         }
     }

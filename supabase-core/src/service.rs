@@ -160,6 +160,31 @@ impl Service {
     /// requests are retried as the [`RetryPolicy`] says (not when `retry` is false, and never
     /// with a stream body); a 401 answer calls [`TokenProvider::invalidate`].
     pub async fn send(&self, request: &Request, retry: bool) -> Result<Response, Error> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let span = self.request_span(request);
+            self.send_with_retries(request, retry)
+                .instrument(span)
+                .await
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.send_with_retries(request, retry).await
+    }
+
+    /// The span of one request: method, service, path; never the query (values may be
+    /// secret), headers or body.
+    #[cfg(feature = "tracing")]
+    fn request_span(&self, request: &Request) -> tracing::Span {
+        tracing::debug_span!(
+            "supabase.request",
+            method = %request.method,
+            service = self.base.path(),
+            path = request.url.path(),
+        )
+    }
+
+    async fn send_with_retries(&self, request: &Request, retry: bool) -> Result<Response, Error> {
         let max_retries = if retry && self.retries(request) {
             self.retry.max_retries()
         } else {
@@ -167,15 +192,38 @@ impl Service {
         };
         let mut attempt: u32 = 0;
         loop {
-            let result = if attempt == 0 {
-                self.transport.send_ref(request, self.tokens.as_ref()).await
-            } else {
-                let mut again = request.clone();
-                again
-                    .headers
-                    .insert(X_RETRY_COUNT, HeaderValue::from(attempt));
-                self.transport.send(again, self.tokens.as_ref()).await
+            let sent = async {
+                if attempt == 0 {
+                    self.transport.send_ref(request, self.tokens.as_ref()).await
+                } else {
+                    let mut again = request.clone();
+                    again
+                        .headers
+                        .insert(X_RETRY_COUNT, HeaderValue::from(attempt));
+                    self.transport.send(again, self.tokens.as_ref()).await
+                }
             };
+            #[cfg(feature = "tracing")]
+            let result = {
+                use tracing::Instrument;
+                let started = std::time::Instant::now();
+                let result = sent
+                    .instrument(tracing::debug_span!("supabase.attempt", attempt))
+                    .await;
+                let elapsed_ms = started.elapsed().as_millis() as u64;
+                match &result {
+                    Ok(response) => tracing::debug!(
+                        attempt,
+                        status = response.status.as_u16(),
+                        elapsed_ms,
+                        "answered"
+                    ),
+                    Err(error) => tracing::debug!(attempt, elapsed_ms, %error, "failed"),
+                }
+                result
+            };
+            #[cfg(not(feature = "tracing"))]
+            let result = sent.await;
             let again = attempt < max_retries
                 && match &result {
                     Ok(response) => is_retryable_status(response.status),
@@ -191,6 +239,13 @@ impl Service {
             let wait = self
                 .retry
                 .wait(attempt, result.as_ref().ok().map(|r| &r.headers));
+            #[cfg(feature = "tracing")]
+            tracing::info!(
+                attempt = attempt + 1,
+                wait_ms = wait.as_millis() as u64,
+                status = result.as_ref().ok().map(|r| r.status.as_u16()),
+                "retrying"
+            );
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
@@ -204,10 +259,15 @@ impl Service {
         request: &Request,
         limit: Option<u64>,
     ) -> Result<StreamingResponse, Error> {
-        let response = self
+        let sent = self
             .transport
-            .send_streaming(request, self.tokens.as_ref(), limit)
-            .await?;
+            .send_streaming(request, self.tokens.as_ref(), limit);
+        #[cfg(feature = "tracing")]
+        let sent = {
+            use tracing::Instrument;
+            sent.instrument(self.request_span(request))
+        };
+        let response = sent.await?;
         if response.status == StatusCode::UNAUTHORIZED {
             self.tokens.invalidate().await;
         }

@@ -252,7 +252,7 @@ impl Client {
     /// let answer = supabase
     ///     .functions()
     ///     .invoke("hello")
-    ///     .body_json(&serde_json::json!({"name": "Ada"}))?
+    ///     .body_json(&serde_json::json!({"name": "Ada"}))
     ///     .send()
     ///     .await?;
     /// println!("{}", answer.status());
@@ -280,7 +280,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn run(supabase: supabase::Client) -> Result<(), supabase::Error> {
-    /// let channel = supabase.channel("room-1")?;
+    /// let mut channel = supabase.channel("room-1")?;
     /// let mut messages = channel.broadcast("cursor");
     /// let channel = channel.subscribe().await?;
     /// # let _ = (channel, &mut messages);

@@ -1,19 +1,18 @@
-//! Subscribe to inserts on `todos` as a user, print a few changes and a broadcast.
+//! Subscribe to inserts on `todos` as the user whose JWT a request brought (`with_auth`),
+//! print a few changes and a broadcast.
 //!
-//! With `SUPABASE_URL` and `SUPABASE_KEY` (and `SUPABASE_USER_JWT` for the user) set, it runs
-//! against that project and prints what arrives. Without `SUPABASE_URL` it runs against the
-//! in-process Realtime mock of `supabase-test-support`, which pushes a few rows itself.
+//! With `SUPABASE_URL`, `SUPABASE_ANON_KEY` and `SUPABASE_USER_JWT` set it runs against that
+//! project and prints what arrives. Without `SUPABASE_URL` it runs against the in-process
+//! Realtime mock of `supabase-test-support`, says so, and the mock pushes a few rows itself.
 //!
 //! ```sh
-//! cargo run -p supabase-realtime --example realtime
+//! cargo run --example realtime
 //! ```
-
-use std::sync::Arc;
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use futures_util::StreamExt;
 use serde_json::json;
-use supabase_core::StaticTokenProvider;
-use supabase_realtime::{PostgresChangesFilter, PostgresEvent, RealtimeClient};
+use supabase::realtime::{PostgresChangesFilter, PostgresEvent};
 use supabase_test_support::realtime_mock::RealtimeMock;
 
 #[derive(Debug, serde::Deserialize)]
@@ -26,30 +25,31 @@ struct Todo {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (url, key, jwt, mock) = match std::env::var("SUPABASE_URL") {
-        Ok(url) => (
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let (url, key, jwt, mock) = match env("SUPABASE_URL") {
+        Some(url) => (
             url,
-            std::env::var("SUPABASE_KEY")?,
-            std::env::var("SUPABASE_USER_JWT")?,
+            env("SUPABASE_ANON_KEY").expect("SUPABASE_ANON_KEY is not set"),
+            env("SUPABASE_USER_JWT").expect("SUPABASE_USER_JWT is not set"),
             None,
         ),
-        Err(_) => {
+        None => {
             let mock = RealtimeMock::start().await;
             println!(
-                "SUPABASE_URL is unset: running against the local Realtime mock at {}",
+                "SUPABASE_URL is not set: running against the local Realtime mock at {}",
                 mock.url()
             );
             let jwt =
                 supabase_test_support::mint_user_jwt("00000000-0000-4000-8000-000000000001", None);
-            (mock.url(), "anon-key".to_owned(), jwt, Some(mock))
+            let key = supabase_test_support::fixtures::ANON_KEY.to_owned();
+            (mock.url(), key, jwt, Some(mock))
         }
     };
 
-    // The project's client, and a handle whose channels carry the user's token.
-    let client = RealtimeClient::new(&url, key)?;
-    let user = client.with_token_provider(Arc::new(StaticTokenProvider::from_token(jwt)?));
-
-    let mut builder = user.channel("todos-changes")?.broadcast_self(true);
+    let supabase = supabase::create_client(&url, &key)?;
+    // The channel joins as the user: its phx_join carries the user's token.
+    let as_user = supabase.with_auth(&jwt)?;
+    let mut builder = as_user.channel("todos-changes")?.broadcast_self(true);
     let mut inserts = builder.postgres_changes::<Todo>(
         PostgresChangesFilter::new(PostgresEvent::Insert, "public").table("todos"),
     )?;
@@ -78,6 +78,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(message) = messages.next().await {
         println!("broadcast {}: {:?}", message.event, message.payload);
     }
-    client.remove_all_channels().await?;
+    as_user.realtime().remove_all_channels().await?;
     Ok(())
 }

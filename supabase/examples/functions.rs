@@ -1,27 +1,25 @@
-//! Invoke an Edge Function with a JSON body and read a Server-Sent Events stream, as a user.
+//! Invoke an Edge Function with a JSON body and read a Server-Sent Events stream, as the user
+//! whose JWT a request brought (`with_auth`).
 //!
-//! - Without `SUPABASE_URL` it starts the local Functions mock of `supabase-test-support` and
-//!   says so; the user's JWT is minted for the mock.
+//! - Without `SUPABASE_URL` it starts the local Functions mock of `supabase-test-support`,
+//!   says so, and mints a user JWT for it.
 //! - With `SUPABASE_URL`, `SUPABASE_ANON_KEY` and `SUPABASE_USER_JWT` set it calls that
 //!   project: the function `SUPABASE_FUNCTION` (default `hello`) with `{"name":"Ada"}`, then
 //!   `SUPABASE_SSE_FUNCTION` (default `sse`), which must answer `text/event-stream`.
 //!
 //! ```sh
-//! cargo run -p supabase-functions --example functions
+//! cargo run --example functions
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-
 use futures_util::StreamExt;
 use serde_json::{Value, json};
-use supabase_functions::{FunctionsClient, FunctionsError, StaticTokenProvider};
 use supabase_test_support::functions_mock::FunctionsMock;
 
 #[tokio::main]
-async fn main() -> Result<(), FunctionsError> {
+async fn main() -> Result<(), supabase::Error> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let mut _mock = None;
+    let mut mock = None;
     let (url, key, jwt, function, sse) = match env("SUPABASE_URL") {
         Some(url) => {
             let key = env("SUPABASE_ANON_KEY").expect("SUPABASE_ANON_KEY is not set");
@@ -29,33 +27,28 @@ async fn main() -> Result<(), FunctionsError> {
             let function = env("SUPABASE_FUNCTION").unwrap_or_else(|| "hello".into());
             let sse = env("SUPABASE_SSE_FUNCTION").unwrap_or_else(|| "sse".into());
             println!("using the project at {url}");
-            (
-                format!("{}/functions/v1", url.trim_end_matches('/')),
-                key,
-                jwt,
-                function,
-                sse,
-            )
+            (url, key, jwt, function, sse)
         }
         None => {
-            let mock = FunctionsMock::start();
+            let started = FunctionsMock::start();
             println!(
                 "SUPABASE_URL is not set: using the local Functions mock at {}",
-                mock.url()
+                started.url()
             );
-            let url = mock.functions_url();
-            _mock = Some(mock);
+            let url = started.url().to_owned();
+            mock = Some(started);
             let key = supabase_test_support::fixtures::ANON_KEY.to_owned();
             let jwt = supabase_test_support::mint_user_jwt("ada", None);
             (url, key, jwt, "hello".into(), "sse".into())
         }
     };
 
-    // The standalone client, acting as the user whose JWT the provider holds.
-    let functions = FunctionsClient::new(&url, key)?
-        .with_token_provider(Arc::new(StaticTokenProvider::from_token(jwt)?));
+    // One client for the process; a scoped client per incoming request.
+    let supabase = supabase::create_client(&url, &key)?;
+    let as_user = supabase.with_auth(&jwt)?;
 
-    let reply = functions
+    let reply = as_user
+        .functions()
         .invoke(&function)
         .body_json(&json!({"name": "Ada"}))
         .send()
@@ -65,12 +58,17 @@ async fn main() -> Result<(), FunctionsError> {
         reply.status(),
         reply.data()?
     );
-    if _mock.is_some() {
+    if mock.is_some() {
         let echo: Value = reply.json()?;
         println!("the function saw the user {}", echo["user"]);
     }
 
-    let mut events = functions.invoke(&sse).query("n", "3").events().await?;
+    let mut events = as_user
+        .functions()
+        .invoke(&sse)
+        .query("n", "3")
+        .events()
+        .await?;
     while let Some(event) = events.next().await {
         let event = event?;
         println!("event `{}` (id {}): {}", event.event, event.id, event.data);
