@@ -33,6 +33,7 @@
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 #![cfg_attr(
     not(test),
@@ -55,6 +56,7 @@ mod client;
 mod error;
 mod error_code;
 mod events;
+#[cfg(feature = "file-store")]
 mod file_store;
 mod http;
 mod identities;
@@ -82,6 +84,8 @@ pub use client::{AuthClient, DEFAULT_REFRESH_MARGIN, FlowType};
 pub use error::Error;
 pub use error_code::ErrorCode;
 pub use events::{AuthChangeEvent, AuthStateChange, AuthSubscription};
+#[cfg(feature = "file-store")]
+#[cfg_attr(docsrs, doc(cfg(feature = "file-store")))]
 pub use file_store::FileStore;
 pub use mfa::{
     AssuranceLevel, AssuranceLevels, EnrollFactor, EnrolledFactor, FactorList, Mfa, MfaChallenge,
@@ -95,6 +99,11 @@ pub use params::{
 pub use session::{Session, WeakPassword};
 pub use sign_in::{AuthResponse, OAuthRedirect, OtpSent, SignUpResponse, SsoRedirect};
 pub use store::{MemoryStore, SessionStore};
+/// What a standalone user needs from `supabase-core` to bring their own token source,
+/// without depending on it directly.
+pub use supabase_core::{
+    AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, async_trait,
+};
 /// Re-exported from `supabase_core`: checking a user's access token before using it.
 pub use supabase_core::{TokenUser, check_access_token};
 pub use token_provider::SessionTokenProvider;

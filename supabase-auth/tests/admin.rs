@@ -8,10 +8,11 @@ use serde_json::json;
 use supabase_auth::{
     AdminClient, AdminUserAttributes, Error, GenerateLinkParams, ListUsersParams, SignOutScope,
 };
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::{ANON_KEY, EXTERNAL_JWT, SERVICE_ROLE_KEY};
 use supabase_test_support::header;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 const UID: &str = "00000000-0000-4000-8000-000000000001";
 

@@ -8,9 +8,10 @@ use std::time::Duration;
 use common::*;
 use serde_json::json;
 use supabase_auth::{AuthChangeEvent, Error, FlowType, OAuthOptions};
+use supabase_test_support::MockServer;
 use supabase_test_support::mint_user_jwt;
 use wiremock::matchers::{header, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 #[tokio::test]
 async fn implicit_redirect_fragment_becomes_the_session() {

@@ -9,10 +9,11 @@ use common::*;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde_json::json;
 use supabase_auth::{Error, Verification};
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::JWT_SECRET;
 use supabase_test_support::{mint_jwt, mint_user_jwt};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 /// A P-256 key made for this test only.
 const EC_PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----

@@ -6,9 +6,10 @@ mod common;
 use common::*;
 use serde_json::json;
 use supabase_auth::{AssuranceLevel, AuthChangeEvent, Channel, EnrollFactor, Error, OAuthOptions};
+use supabase_test_support::MockServer;
 use supabase_test_support::mint_jwt;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 #[tokio::test]
 async fn enroll_challenge_verify_unenroll_list() {

@@ -9,9 +9,10 @@ use supabase_auth::{
     AdminUserAttributes, AuthChangeEvent, EmailOtpType, GenerateLinkParams, IdTokenCredentials,
     PasswordCredentials, SignUpCredentials, UserAttributes, VerifyOtpParams,
 };
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::{ANON_KEY, EXTERNAL_JWT};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 fn assert_hidden(shown: &str, secrets: &[&str]) {
     for s in secrets {

@@ -13,10 +13,11 @@ use supabase_auth::{
     UserAttributes,
 };
 use supabase_core::TokenProvider;
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::{ANON_KEY, EXTERNAL_JWT};
 use supabase_test_support::mint_user_jwt;
 use wiremock::matchers::{body_json, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 /// Mounts the refresh grant answering `status` / `body`.
 async fn mount_refresh(server: &MockServer, status: u16, body: serde_json::Value) {

@@ -13,9 +13,10 @@ use supabase_auth::{
     ResendParams, SessionStore, SignUpCredentials, SignUpResponse, SsoParams, VerifyOtpParams,
     WeakPasswordReason,
 };
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::ANON_KEY;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 async fn answer(server: &MockServer, m: &str, p: &str, status: u16, body: serde_json::Value) {
     Mock::given(method(m))

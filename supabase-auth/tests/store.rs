@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use common::*;
 use supabase_auth::{FileStore, FlowType, MemoryStore, OAuthOptions, Session, SessionStore};
-use wiremock::MockServer;
+use supabase_test_support::MockServer;
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir =

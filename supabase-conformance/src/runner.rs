@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use wiremock::{Mock, MockServer};
+use supabase_test_support::MockServer;
+use wiremock::Mock;
 
 use crate::compare::{Comparison, Difference, Part, compare_requests, compare_url};
 use crate::family::{Family, RunOutput, Server};
@@ -179,8 +180,10 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
-/// Drops a mock server off the runtime's worker threads (wiremock's `Drop` blocks on a
-/// future, which can deadlock on a worker thread).
+/// Drops a mock server off the runtime's worker threads: `supabase_test_support::MockServer`
+/// drops the wiremock server on a fresh OS thread (wiremock's `Drop` blocks on a future that
+/// tokio's cooperative budget can stall on a worker thread; RELIABILITY.md, issue 20), and
+/// this waits for it on the blocking pool so no worker thread is held meanwhile.
 async fn drop_server(server: MockServer) {
     let _ = tokio::task::spawn_blocking(move || drop(server)).await;
 }
@@ -207,7 +210,7 @@ async fn judge_case(case: Arc<Case>, families: &[Arc<dyn Family>]) -> CaseReport
         .as_array()
         .cloned()
         .unwrap_or_default();
-    let server = MockServer::builder().start().await;
+    let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
         .respond_with(supabase_test_support::recorder::recorder(&overrides))
         .mount(&server)

@@ -180,6 +180,12 @@ pub fn validate_base_url(url: &str) -> Result<Url, Error> {
             parsed.scheme()
         )));
     }
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    if parsed.scheme() == "https" {
+        return Err(invalid(
+            "an https URL needs TLS: enable the `rustls` (default) or `native-tls` feature".into(),
+        ));
+    }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(invalid("the URL has no host".into()));
     }

@@ -72,6 +72,7 @@
 //! Shapes that JavaScript has and Rust does not (`undefined` values, `BigInt`) map to
 //! `Option`/`skip_serializing_if` and plain integers.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 #![cfg_attr(
     not(test),
@@ -110,4 +111,9 @@ pub use filter::FilterBuilder;
 pub use options::{Count, ExplainOptions, InsertOptions, Order, TextSearch, UpsertOptions};
 pub use response::PostgrestResponse;
 pub use supabase_core::RetryPolicy;
+/// What a standalone user needs from `supabase-core` to bring their own token source,
+/// without depending on it directly.
+pub use supabase_core::{
+    AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, async_trait,
+};
 pub use value::{ContainerValue, FilterValue, IsValue, Scalar};

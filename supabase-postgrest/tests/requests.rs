@@ -11,9 +11,10 @@ use serde::Serialize;
 use serde_json::json;
 use supabase_core::{AccessToken, Config, TokenProvider, async_trait};
 use supabase_postgrest::{Count, Error, IsValue, PostgrestClient, UpsertOptions};
+use supabase_test_support::MockServer;
 use supabase_test_support::{header, header_values};
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 const KEY: &str = "project-key-secret-123";
 const USER_TOKEN: &str = "user-token-secret-456";

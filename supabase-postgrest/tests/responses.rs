@@ -5,9 +5,10 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 use supabase_postgrest::{Count, Error, ExplainOptions, PostgrestClient};
+use supabase_test_support::MockServer;
 use supabase_test_support::header;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 const KEY: &str = "anon-key-for-tests";
 

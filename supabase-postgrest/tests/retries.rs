@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use serde_json::json;
 use supabase_postgrest::{PostgrestClient, RetryPolicy};
+use supabase_test_support::MockServer;
 use supabase_test_support::header;
 use tokio::time::Instant;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 /// A client whose connection pool has no idle timer: with the clock paused, tokio jumps to
 /// the next timer whenever it waits for I/O, and hyper's 90 s idle timer would be one.

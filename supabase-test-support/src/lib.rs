@@ -7,6 +7,8 @@
 //!   relay error, SSE stream, slow answer), safe to drop anywhere.
 //! - [`realtime_mock::RealtimeMock`]: a Realtime websocket server speaking the protocol.
 //! - [`header_values`]: every value of a header in a request wiremock received.
+//! - [`MockServer`]: a wiremock server that is safe to drop on a tokio runtime thread; every
+//!   test uses it instead of `wiremock::MockServer` (see [`mock_server`] for the hang it fixes).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -16,11 +18,13 @@ pub mod conformance;
 pub mod fixtures;
 pub mod functions_mock;
 mod jwt;
+pub mod mock_server;
 pub mod realtime_mock;
 pub mod recorder;
 
 pub use clock::ManualClock;
 pub use jwt::{mint_jwt, mint_user_jwt};
+pub use mock_server::{MockServer, drop_off_runtime};
 
 /// Every value of header `name` in `request`, as strings.
 pub fn header_values(request: &wiremock::Request, name: &str) -> Vec<String> {

@@ -1,8 +1,9 @@
 //! A mock Supabase project that answers like the conformance recorder
 //! (`conformance/README.md`, "Recorder"), with per-case `responses` overrides.
 
+use crate::MockServer;
 use serde_json::{Value, json};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 /// The fixed bodies the recorder answered with (user, sessions, generate_link, sso), taken
 /// from the goldens' recorded results.

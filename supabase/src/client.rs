@@ -92,7 +92,9 @@ impl Client {
         let url = var("SUPABASE_URL").ok_or(Error::MissingEnv("SUPABASE_URL"))?;
         let key = var("SUPABASE_ANON_KEY")
             .or_else(|| var("SUPABASE_PUBLISHABLE_KEY"))
-            .ok_or(Error::MissingEnv("SUPABASE_ANON_KEY"))?;
+            .ok_or(Error::MissingEnv(
+                "SUPABASE_ANON_KEY (or SUPABASE_PUBLISHABLE_KEY)",
+            ))?;
         create_client(&url, &key)
     }
 

@@ -37,6 +37,7 @@
 //! `auth` and `postgrest` (default on) select the service clients; `rustls` (default) or
 //! `native-tls` select the TLS stack of every crate.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 #![cfg_attr(
     not(test),
@@ -76,6 +77,21 @@ pub use supabase_realtime as realtime;
 pub use supabase_core::{
     AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, TokenUser,
 };
+
+/// What most programs need, in one import: `use supabase::prelude::*;`.
+///
+/// ```
+/// use supabase::prelude::*;
+///
+/// # fn main() -> Result<(), supabase::Error> {
+/// let supabase: Client = create_client("https://xyzcompany.supabase.co", "public-anon-key")?;
+/// # let _ = supabase;
+/// # Ok(()) }
+/// ```
+pub mod prelude {
+    pub use crate::{Client, ClientBuilder, Error, create_client};
+    pub use supabase_core::{AccessToken, RetryPolicy, StaticTokenProvider, TokenProvider};
+}
 
 /// The README's code blocks, compiled as doc tests so the quickstart stays true.
 #[cfg(all(doctest, feature = "auth", feature = "postgrest"))]

@@ -7,10 +7,11 @@
 
 use serde_json::{Value, json};
 use supabase::Client;
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::ANON_KEY;
 use supabase_test_support::realtime_mock::RealtimeMock;
 use supabase_test_support::{header, mint_user_jwt};
-use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+use wiremock::{Mock, ResponseTemplate, matchers::any};
 
 /// Sends one request through each handle; returns how many were sent.
 async fn walk(client: &Client) -> usize {
@@ -45,7 +46,7 @@ async fn bearers(server: &MockServer, from: usize) -> Vec<(String, Option<String
 
 #[tokio::test]
 async fn every_handle_of_a_scoped_client_carries_its_user_and_the_parent_stays_anonymous() {
-    let server = MockServer::builder().start().await;
+    let server = MockServer::start().await;
     let user: Value = json!({"id": "u1", "aud": "authenticated", "role": "authenticated",
         "created_at": "2024-01-01T00:00:00Z", "app_metadata": {}, "user_metadata": {}});
     Mock::given(wiremock::matchers::path("/auth/v1/user"))
@@ -109,9 +110,6 @@ async fn every_handle_of_a_scoped_client_carries_its_user_and_the_parent_stays_a
             "{path}"
         );
     }
-    tokio::task::spawn_blocking(move || drop(server))
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

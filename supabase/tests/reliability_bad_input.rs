@@ -10,10 +10,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::json;
 use supabase::core::{AccessToken, Config, Error as CoreError, StaticTokenProvider};
 use supabase::postgrest::{Error as PgError, PostgrestClient};
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::{ANON_KEY, EXTERNAL_JWT};
 use supabase_test_support::mint_user_jwt;
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 /// A server that would answer every request with an empty list, and must receive none.
 async fn silent_server() -> MockServer {

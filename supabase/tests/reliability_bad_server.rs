@@ -16,12 +16,13 @@ use supabase::core::{
     Config, Error as CoreError, Method, ProjectKeyProvider, Request, Transport, TransportErrorKind,
     TransportOptions, Url,
 };
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::ANON_KEY;
 use supabase_test_support::header;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::{any, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 #[derive(Debug, Deserialize, PartialEq)]
 struct Todo {

@@ -4,10 +4,11 @@
 
 use serde_json::{Value, json};
 use supabase::postgrest::Count;
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::ANON_KEY;
 use supabase_test_support::header;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 /// Answers one counted select with `status`, two rows and `content_range` (if any); returns
 /// the count the client reported and checks what went out.

@@ -12,11 +12,12 @@ use std::time::Instant;
 use serde::Deserialize;
 use serde_json::json;
 use supabase::core::decode_jwt_claims;
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::ANON_KEY;
 use supabase_test_support::mint_user_jwt;
 use tokio::sync::Semaphore;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 /// Scoped clients, one user each.
 const USERS: usize = 10_000;

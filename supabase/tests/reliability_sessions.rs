@@ -12,12 +12,13 @@ use supabase::Client;
 use supabase::auth::{AuthChangeEvent, PasswordCredentials};
 use supabase::core::Clock;
 use supabase::core::decode_jwt_claims;
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::{ANON_KEY, FAR_FUTURE_EXP};
 use supabase_test_support::recorder::recorder_bodies;
 use supabase_test_support::{ManualClock, header, mint_user_jwt};
 use tokio::sync::Semaphore;
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 /// The injected clock's start: a fixed, recent time.
 const T0: u64 = 1_900_000_000;
@@ -310,10 +311,16 @@ async fn a_refresh_that_never_answers_times_out_typed_and_sends_nothing_with_the
     assert!(source.is_retryable(), "{source:?}");
     // 8 attempts of 5 s each plus 25.4 s of backoff, in virtual time.
     assert!(waited >= Duration::from_millis(65_400), "{waited:?}");
-    assert!(real.elapsed() < Duration::from_secs(5));
-    // Each attempt times out on the paused clock. The clock jumps ahead whenever the
-    // runtime waits on the socket, so on a loaded machine an attempt can time out before its
-    // request reached the server (seen: all 8): the server counts between 0 and 8.
+    // Real waits would take the full 65.4 s; the bound leaves room for a loaded machine.
+    assert!(
+        real.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        real.elapsed()
+    );
+    // Each attempt times out on the paused clock; one that times out before its request
+    // reached the server is not counted there. On a busy CPU the clock can jump past all
+    // eight timeouts while the requests are still being written: 0 is possible
+    // (`cargo xtask stress`, issue 20).
     let tries = refresh_count(&server).await;
     assert!(tries <= 8, "{tries}");
     assert_eq!(data_bearers(&server).await, Vec::<Option<String>>::new());

@@ -3,10 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::json;
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::{ANON_KEY, EXTERNAL_JWT};
 use supabase_test_support::header;
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 #[tokio::test]
 async fn rpc_and_schema_go_through_the_facade() {

@@ -356,9 +356,9 @@ async fn clients_and_builders_hide_secrets() {
 }
 
 /// A sign-in answer holding the test's access token, refresh token and (in the user) password.
-async fn session_server() -> wiremock::MockServer {
+async fn session_server() -> supabase_test_support::MockServer {
     use wiremock::matchers::{method, path};
-    let server = wiremock::MockServer::start().await;
+    let server = supabase_test_support::MockServer::start().await;
     wiremock::Mock::given(method("POST"))
         .and(path("/auth/v1/token"))
         .respond_with(

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use supabase::Client;
 use supabase::auth::{PasswordCredentials, SignOutScope};
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::{ANON_KEY, EXTERNAL_JWT, FAR_FUTURE_EXP};
 use supabase_test_support::recorder::{recorder_bodies, start_recorder};
 use supabase_test_support::{header, mint_user_jwt};
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 fn session_jwt() -> String {
     recorder_bodies()["session"]["access_token"]

@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::json;
 use supabase::core::Error as CoreError;
+use supabase_test_support::MockServer;
 use supabase_test_support::conformance::{
     ActualRequest, Verdict, compare, fixtures_dir, load_golden,
 };
 use supabase_test_support::fixtures::{ANON_KEY, EXTERNAL_JWT, EXTERNAL_USER_ID};
 use supabase_test_support::{header, mint_jwt, mint_user_jwt};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 #[derive(Debug, Deserialize, PartialEq)]
 struct Todo {

@@ -9,10 +9,11 @@ use std::time::Duration;
 use serde_json::json;
 use supabase::Client;
 use supabase::core::{Clock, RetryPolicy};
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::ANON_KEY;
 use supabase_test_support::{ManualClock, mint_user_jwt};
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 /// Collects everything the subscriber writes.
 #[derive(Clone, Default)]
@@ -39,7 +40,7 @@ async fn spans_and_events_name_what_happened_and_no_secret() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let server = MockServer::builder().start().await;
+    let server = MockServer::start().await;
     let now = 1_700_000_000;
     let old = mint_user_jwt("u1", Some(now + 30));
     let fresh = mint_user_jwt("u1", Some(now + 3600));
@@ -128,7 +129,4 @@ async fn spans_and_events_name_what_happened_and_no_secret() {
     ] {
         assert!(!out.contains(secret), "a secret reached the trace:\n{out}");
     }
-    tokio::task::spawn_blocking(move || drop(server))
-        .await
-        .unwrap();
 }

@@ -6,6 +6,9 @@
 //!   carried fixtures) against the Rust client (`supabase-conformance`); `--write-md`
 //!   regenerates `CONFORMANCE.md` from the deliberate-difference rules.
 //! - `fuzz`: runs each cargo-fuzz target for a bounded time (see the `fuzz` module).
+//! - `stress [RUNS]`: runs every integration test binary RUNS times pinned to a CPU shared
+//!   with a busy process, and reports any hang (with its stacks) or failure (see the `stress`
+//!   module). Never part of `test`.
 //! - `bench [--quick]`: the benchmarks of `supabase-bench` (never part of `test`), and the
 //!   report `BENCHMARKS.md` made from that run.
 //!
@@ -20,6 +23,7 @@ use std::time::{Duration, Instant};
 
 mod bench;
 mod fuzz;
+mod stress;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
         "test" => test(rest),
         "conformance" => conformance(rest),
         "fuzz" => fuzz::run(rest),
+        "stress" => stress::run(rest),
         "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             print_help();
@@ -59,6 +64,10 @@ fn print_help() {
     println!("         the carried fixtures); --write-md regenerates CONFORMANCE.md");
     println!("  fuzz   [--seconds N] [TARGET...]: run each fuzz target N seconds (default 60),");
     println!("         installing cargo-fuzz if missing; fails on a crash");
+    println!("  stress [RUNS] [--bin NAME]... [--limit SECS] [--cpus LIST]: run every integration");
+    println!("         test binary RUNS times (default 20), each pinned to a CPU with a competing");
+    println!("         busy process; a run over the limit (default 120 s) is a hang: its stacks");
+    println!("         and unfinished tests are printed; fails on any hang or failure");
     println!("  bench  run the benchmarks against an in-process server and write BENCHMARKS.md");
     println!("         (`--quick`: a short smoke run whose figures are only indicative)");
 }
@@ -227,9 +236,12 @@ fn cargo(name: &str, args: &[&str], env: &[(&str, &str)]) -> Result {
 /// 5 minutes on the 2-core CI machine).
 const TEST_STEP_LIMIT: Duration = Duration::from_secs(25 * 60);
 
-/// Runs the test step with a time limit. Twice during development a test binary was seen
-/// spinning a CPU for many minutes under heavy load (not reproduced since; cause unknown).
-/// A run that exceeds the limit is killed and run again once, loudly; a second hang fails.
+/// Runs the test step with a time limit. During development a test binary was seen spinning
+/// a CPU for minutes under heavy load: wiremock's `MockServer` dropped on a runtime thread
+/// whose task had spent its tokio coop budget (RELIABILITY.md, "Tests that hung under load";
+/// fixed by `supabase_test_support::MockServer`, checked by `cargo xtask stress`). The limit
+/// stays as a last guard: a run that exceeds it is killed and run again once, loudly; a
+/// second hang fails.
 fn tests_with_watchdog(args: &[&str]) -> Result {
     let name = "tests (unit, integration, doc tests)";
     for attempt in 1..=2 {

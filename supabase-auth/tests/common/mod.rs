@@ -6,10 +6,11 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use supabase_auth::{AuthClient, AuthClientBuilder, PasswordCredentials, Session};
 pub use supabase_test_support::ManualClock;
+use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::ANON_KEY;
 use supabase_test_support::{header, mint_user_jwt};
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, Request, ResponseTemplate};
 
 /// The "now" of most tests.
 pub const NOW: u64 = 1_800_000_000;
