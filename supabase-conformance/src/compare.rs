@@ -30,8 +30,25 @@ pub enum Part {
     Body,
     /// A PKCE verifier that does not match any challenge sent earlier.
     Pkce,
-    /// The websockets of the case.
+    /// The number of websockets of the case.
     Websockets,
+    /// A part of one websocket (`path`, `query`, `header <name>`, `frame count`, `closed`).
+    Socket {
+        /// Socket index.
+        socket: usize,
+        /// What differs.
+        what: String,
+    },
+    /// One field of one client frame (`format`, `kind`, `topic`, `event`, `join_ref`, `ref`,
+    /// `user_event`, `payload_encoding`, `metadata`, `payload`).
+    Frame {
+        /// Socket index.
+        socket: usize,
+        /// Frame index in the socket.
+        frame: usize,
+        /// The field.
+        field: &'static str,
+    },
     /// `createClient` threw on one side only.
     Setup,
     /// A statement's outcome (success vs error) differs from supabase-js's.
@@ -58,6 +75,12 @@ impl fmt::Display for Part {
             Part::Body => f.write_str("body"),
             Part::Pkce => f.write_str("pkce"),
             Part::Websockets => f.write_str("websockets"),
+            Part::Socket { socket, what } => write!(f, "websocket #{socket} {what}"),
+            Part::Frame {
+                socket,
+                frame,
+                field,
+            } => write!(f, "websocket #{socket} frame #{frame} {field}"),
             Part::Setup => f.write_str("createClient"),
             Part::Outcome { statement } => write!(f, "outcome of statement {statement}"),
             Part::ResultUrl { statement } => write!(f, "URL returned by statement {statement}"),
@@ -466,4 +489,224 @@ pub fn compare_url(expected: &str, actual: &str) -> Option<bool> {
         }
     };
     (split(expected) == split(actual)).then_some(false)
+}
+
+/// Upgrade headers no client controls (README "Comparing", websockets).
+pub const WS_TRANSPORT: &[&str] = &[
+    "host",
+    "connection",
+    "upgrade",
+    "sec-websocket-key",
+    "sec-websocket-version",
+    "sec-websocket-extensions",
+    "accept",
+    "accept-language",
+    "accept-encoding",
+    "sec-fetch-mode",
+    "user-agent",
+    "pragma",
+    "cache-control",
+    "origin",
+];
+
+/// The client-frame fields compared as they are (the payload is compared as JSON).
+pub const FRAME_FIELDS: &[&str] = &[
+    "format",
+    "kind",
+    "topic",
+    "event",
+    "join_ref",
+    "ref",
+    "user_event",
+    "payload_encoding",
+    "metadata",
+];
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A frame's payload for comparing: its `version` masked (a different value is only
+/// equivalent).
+fn masked_payload(frame: &Value) -> (Value, Option<Value>) {
+    let mut p = frame.get("payload").cloned().unwrap_or(Value::Null);
+    let version = p.get("version").cloned();
+    if let Some(o) = p.as_object_mut()
+        && o.contains_key("version")
+    {
+        o.insert("version".into(), Value::String("<version>".into()));
+    }
+    (p, version)
+}
+
+/// Compares the websockets the Rust client opened (golden form: `path`, `query`, `headers`,
+/// `frames` with `<ref:N>` placeholders, `closed.during_ops`) with the golden's, as the README
+/// says: count; per socket path, query (the same pairs in any order: equivalent), upgrade
+/// headers outside the websocket transport set (`x-client-info` by presence), the client
+/// frames (count, then per frame the fields and the payload as JSON), `closed.during_ops`.
+pub fn compare_websockets(golden: &[Value], actual: &[Value], out: &mut Comparison) {
+    let diff =
+        |socket: Option<usize>, part: Part, e: Option<String>, a: Option<String>| Difference {
+            index: socket,
+            method: "WS".into(),
+            path: String::new(),
+            part,
+            expected: e,
+            actual: a,
+        };
+    if golden.len() != actual.len() {
+        out.differences.push(diff(
+            None,
+            Part::Websockets,
+            Some(format!("{} websocket(s)", golden.len())),
+            Some(format!("{} websocket(s)", actual.len())),
+        ));
+    }
+    for (i, (g, a)) in golden.iter().zip(actual).enumerate() {
+        let path = g["path"].as_str().unwrap_or_default().to_owned();
+        let socket = |what: &str| Part::Socket {
+            socket: i,
+            what: what.to_owned(),
+        };
+        let mut push = |part: Part, e: Option<String>, act: Option<String>| {
+            let mut d = diff(None, part, e, act);
+            d.path.clone_from(&path);
+            out.differences.push(d);
+        };
+        if g["path"] != a["path"] {
+            push(
+                socket("path"),
+                Some(show(&g["path"])),
+                Some(show(&a["path"])),
+            );
+        }
+        let (gq, aq) = (g["query"].as_str(), a["query"].as_str());
+        if gq != aq {
+            let mut gp = query_pairs(gq);
+            let mut ap = query_pairs(aq);
+            gp.sort();
+            ap.sort();
+            if gp == ap {
+                out.equivalences.push(format!(
+                    "websocket #{i}: query equal as pairs in another order"
+                ));
+            } else {
+                push(
+                    socket("query"),
+                    gq.map(str::to_owned),
+                    aq.map(str::to_owned),
+                );
+            }
+        }
+        // Upgrade headers outside the transport set, as a multiset.
+        let golden_transport: Vec<&str> = g["transport_headers"]
+            .as_array()
+            .map(|t| t.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let headers = |v: &Value, skip: &dyn Fn(&str) -> bool| {
+            let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for h in v.as_array().into_iter().flatten() {
+                if let (Some(k), Some(val)) = (h[0].as_str(), h[1].as_str())
+                    && !WS_TRANSPORT.contains(&k)
+                    && !skip(k)
+                {
+                    m.entry(k.to_owned()).or_default().push(val.to_owned());
+                }
+            }
+            m
+        };
+        let gh = headers(&g["headers"], &|k| golden_transport.contains(&k));
+        let ah = headers(&a["headers"], &|_| false);
+        let names: std::collections::BTreeSet<&String> = gh.keys().chain(ah.keys()).collect();
+        for name in names {
+            let (e, act) = (gh.get(name), ah.get(name));
+            let equal = match (e, act) {
+                (Some(_), Some(_)) if name == "x-client-info" => true,
+                (e, act) => e == act,
+            };
+            if !equal {
+                push(
+                    socket(&format!("header {name}")),
+                    e.map(|v| v.join(", ")),
+                    act.map(|v| v.join(", ")),
+                );
+            }
+        }
+        let empty = Vec::new();
+        let gf = g["frames"].as_array().unwrap_or(&empty);
+        let af = a["frames"].as_array().unwrap_or(&empty);
+        if gf.len() != af.len() {
+            let events = |f: &[Value]| {
+                f.iter()
+                    .map(|f| format!("{} {}", show(&f["topic"]), show(&f["event"])))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            push(
+                socket("frame count"),
+                Some(format!("{} frame(s): {}", gf.len(), events(gf))),
+                Some(format!("{} frame(s): {}", af.len(), events(af))),
+            );
+        }
+        for (n, (gfr, afr)) in gf.iter().zip(af).enumerate() {
+            for field in FRAME_FIELDS {
+                let (ev, av) = (
+                    gfr.get(*field).unwrap_or(&Value::Null),
+                    afr.get(*field).unwrap_or(&Value::Null),
+                );
+                if ev != av {
+                    push(
+                        Part::Frame {
+                            socket: i,
+                            frame: n,
+                            field,
+                        },
+                        Some(show(ev)),
+                        Some(show(av)),
+                    );
+                }
+            }
+            if gfr.get("payload_base64").is_some() || afr.get("payload_base64").is_some() {
+                if gfr.get("payload_base64") != afr.get("payload_base64") {
+                    push(
+                        Part::Frame {
+                            socket: i,
+                            frame: n,
+                            field: "payload",
+                        },
+                        Some(show(&gfr["payload_base64"])),
+                        Some(show(&afr["payload_base64"])),
+                    );
+                }
+                continue;
+            }
+            let ((ep, ev), (ap, av)) = (masked_payload(gfr), masked_payload(afr));
+            if ep != ap {
+                push(
+                    Part::Frame {
+                        socket: i,
+                        frame: n,
+                        field: "payload",
+                    },
+                    Some(gfr.get("payload").map(Value::to_string).unwrap_or_default()),
+                    Some(afr.get("payload").map(Value::to_string).unwrap_or_default()),
+                );
+            } else if ev != av {
+                out.equivalences.push(format!(
+                    "websocket #{i} frame #{n}: payload equal but for its version"
+                ));
+            }
+        }
+        let closed = |v: &Value| v.pointer("/closed/during_ops").and_then(Value::as_bool);
+        if closed(g) != closed(a) {
+            push(
+                socket("closed during ops"),
+                closed(g).map(|c| c.to_string()),
+                closed(a).map(|c| c.to_string()),
+            );
+        }
+    }
 }

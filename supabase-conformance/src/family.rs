@@ -31,6 +31,9 @@ pub struct StatementOutcome {
     pub url: Option<String>,
     /// The error, for the report.
     pub error: Option<String>,
+    /// The error's class in supabase-js terms (`FunctionsHttpError`, …), compared with the
+    /// `name` of the error supabase-js returned when the family sets it.
+    pub error_name: Option<String>,
 }
 
 impl StatementOutcome {
@@ -44,6 +47,7 @@ impl StatementOutcome {
             ok: Some(r.is_ok()),
             url: None,
             error: r.as_ref().err().map(ToString::to_string),
+            error_name: None,
         }
     }
 }

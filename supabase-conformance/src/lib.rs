@@ -22,7 +22,7 @@
 //! - [`normalize`]: the README's normalization (host, library `x-client-info`, PKCE values
 //!   checked then masked, multipart boundaries; base URL and `code_challenge` in results).
 //! - [`compare`]: the README's comparison rules, giving a list of [`compare::Difference`]s
-//!   (which part of which request, expected, actual) and the equivalences found.
+//!   (which part of which request or websocket, expected, actual) and the equivalences found.
 //! - [`rules`]: deliberate differences as named rules (a predicate over one difference and a
 //!   reason). A case whose every difference is covered is `deliberate`. `CONFORMANCE.md` is
 //!   generated from them; rules that fired on no case are reported after the run.
@@ -36,12 +36,16 @@
 //!
 //! `postgrest` (`supabase-postgrest` alone), `auth` (`supabase-auth` alone) and `facade`
 //! (`supabase::Client`: client options, v1 cases, mixed auth and data) run their cases.
-//! `storage`, `functions` and `realtime` are placeholders until their crates land: they claim
-//! their cases (any `storage` / `functions` op; any channel, realtime or websocket op) and
-//! fail each one with "no runner yet: supabase-… not built". So the carried fixtures hold
-//! only the families with runners (and pass), while a full corpus
-//! (`cargo xtask conformance ../shared/conformance`) judges every case and reports those as
-//! failed.
+//! `functions` runs every case with a `functions` op through the façade
+//! (`Client::functions()`, with sign-in, `setAuth` and the `accessToken` option deciding the
+//! bearer) and compares the error's class too. `realtime` runs channel cases against
+//! `supabase_test_support::realtime_mock::RealtimeMock` with the façade's transport and Auth
+//! client, and returns the sockets, whose upgrade and client frames the runner compares
+//! ([`compare::compare_websockets`]). `storage` is a placeholder until its crate lands: it
+//! claims every case with a `storage` op and fails it with "no runner yet:
+//! supabase-storage not built". So the carried fixtures hold only the families with runners
+//! (and pass), while a full corpus (`cargo xtask conformance ../shared/conformance`) judges
+//! every case and reports the storage ones as failed.
 //!
 //! # Adding a family
 //!

@@ -190,6 +190,51 @@ pub const RULES: &[Rule] = &[
                  GoTrue reads as absent",
         applies: gotrue_v2_body_fields,
     },
+    Rule {
+        name: "functions-v1-object-body-is-json",
+        difference: "v1 case's request to `/functions/v1/`: a JSON body with `content-type: \
+                     application/json` where supabase-js v1 sent the text `[object Object]` \
+                     (fetch's own text/plain)",
+        reason: "functions-js 1.3.4 (supabase-js v1) stringified an object body with \
+                 `String(body)`; a JSON value goes out as JSON, as functions-js 2 sends it",
+        applies: functions_v1_object_body,
+    },
+    Rule {
+        name: "realtime-broadcast-client-info",
+        difference: "`x-client-info` on a `/realtime/v1/` HTTP request (the broadcast REST \
+                     fallback), a library default, where supabase-js sends none",
+        reason: "every HTTP request of the client goes through one transport that identifies \
+                 the client; realtime-js posts broadcasts with its own fetch, without \
+                 supabase-js's `X-Client-Info` (the server ignores the header)",
+        applies: realtime_broadcast_client_info,
+    },
+    Rule {
+        name: "realtime-protocol-vsn-2",
+        difference: "v1 case's websocket: `vsn=2.0.0` in the socket query where realtime-js 1.x \
+                     asked for `1.0.0` (every other pair the same), and `json_array` frames \
+                     where it sent `json_object` ones",
+        reason: "realtime-js 1.x spoke the Phoenix 1.0.0 serializer; current Realtime servers \
+                 speak 2.0.0 (arrays, binary broadcasts), which the client always uses",
+        applies: realtime_protocol_vsn_2,
+    },
+    Rule {
+        name: "realtime-v1-join-payload",
+        difference: "v1 case's `phx_join` payload: a realtime-js 2 join (`config` with the \
+                     postgres_changes binding, `access_token` the same token as v1's \
+                     `user_token`, none for the anon key) instead of `{user_token}`",
+        reason: "v1 `from(table).on(event)` joined `realtime:public:<table>` with a user \
+                 token only; the client maps it onto a postgres_changes binding on the same \
+                 topic, which is how current servers deliver those changes",
+        applies: realtime_v1_join_payload,
+    },
+    Rule {
+        name: "realtime-upgrade-without-client-info",
+        difference: "v1 case's websocket upgrade without the `x-client-info` header realtime-js \
+                     1.x sent",
+        reason: "the socket identifies the project by its `apikey` query parameter, as \
+                 realtime-js 2 does (a browser's WebSocket cannot set headers)",
+        applies: realtime_upgrade_without_client_info,
+    },
 ];
 
 fn rest(d: &Difference) -> bool {
@@ -654,4 +699,91 @@ pub fn markdown() -> String {
         ));
     }
     out
+}
+
+fn functions_v1_object_body(case: &Case, d: &Difference) -> bool {
+    if !case.is_v1() || !d.path.starts_with("/functions/v1/") {
+        return false;
+    }
+    match &d.part {
+        Part::Body => {
+            d.expected.as_deref() == Some("[object Object]")
+                && json(d.actual.as_deref()).is_some_and(|v| v.is_object())
+        }
+        Part::Header(h) if h == "content-type" => {
+            d.expected
+                .as_deref()
+                .is_none_or(|e| e.starts_with("text/plain"))
+                && d.actual.as_deref() == Some("application/json")
+        }
+        _ => false,
+    }
+}
+
+fn realtime_broadcast_client_info(_: &Case, d: &Difference) -> bool {
+    d.path.starts_with("/realtime/v1/")
+        && d.part == Part::Header("x-client-info".into())
+        && d.expected.is_none()
+        && d.actual.as_deref().is_some_and(is_library_client_info)
+}
+
+fn realtime_protocol_vsn_2(case: &Case, d: &Difference) -> bool {
+    if !case.is_v1() {
+        return false;
+    }
+    match &d.part {
+        Part::Socket { what, .. } if what == "query" => {
+            let vsn = |pairs: Vec<(String, String)>| -> Vec<(String, String)> {
+                pairs.into_iter().filter(|(k, _)| k != "vsn").collect()
+            };
+            let (g, a) = (
+                query_pairs(d.expected.as_deref()),
+                query_pairs(d.actual.as_deref()),
+            );
+            g.contains(&("vsn".into(), "1.0.0".into()))
+                && a.contains(&("vsn".into(), "2.0.0".into()))
+                && vsn(g) == vsn(a)
+        }
+        Part::Frame { field, .. } if *field == "format" => {
+            d.expected.as_deref() == Some("json_object")
+                && d.actual.as_deref() == Some("json_array")
+        }
+        _ => false,
+    }
+}
+
+fn realtime_v1_join_payload(case: &Case, d: &Difference) -> bool {
+    use supabase_test_support::fixtures::ANON_KEY;
+    if !case.is_v1()
+        || !matches!(
+            d.part,
+            Part::Frame {
+                field: "payload",
+                ..
+            }
+        )
+    {
+        return false;
+    }
+    let (Some(Value::Object(e)), Some(Value::Object(a))) =
+        (json(d.expected.as_deref()), json(d.actual.as_deref()))
+    else {
+        return false;
+    };
+    let Some(user_token) = e.get("user_token").and_then(Value::as_str) else {
+        return false;
+    };
+    let carried = (user_token != ANON_KEY).then_some(user_token);
+    e.len() == 1
+        && a.get("config")
+            .and_then(|c| c.get("postgres_changes"))
+            .is_some_and(|p| p.as_array().is_some_and(|p| !p.is_empty()))
+        && a.get("access_token").and_then(Value::as_str) == carried
+}
+
+fn realtime_upgrade_without_client_info(case: &Case, d: &Difference) -> bool {
+    case.is_v1()
+        && matches!(&d.part, Part::Socket { what, .. } if what == "header x-client-info")
+        && d.expected.as_deref().is_some_and(is_library_client_info)
+        && d.actual.is_none()
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use wiremock::{Mock, MockServer};
+use supabase_test_support::MockServer;
+use wiremock::Mock;
 
 use crate::compare::{Comparison, Difference, Part, compare_requests, compare_url};
 use crate::family::{Family, RunOutput, Server};
@@ -179,8 +180,10 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
-/// Drops a mock server off the runtime's worker threads (wiremock's `Drop` blocks on a
-/// future, which can deadlock on a worker thread).
+/// Drops a mock server off the runtime's worker threads: `supabase_test_support::MockServer`
+/// drops the wiremock server on a fresh OS thread (wiremock's `Drop` blocks on a future that
+/// tokio's cooperative budget can stall on a worker thread; RELIABILITY.md, issue 20), and
+/// this waits for it on the blocking pool so no worker thread is held meanwhile.
 async fn drop_server(server: MockServer) {
     let _ = tokio::task::spawn_blocking(move || drop(server)).await;
 }
@@ -207,7 +210,7 @@ async fn judge_case(case: Arc<Case>, families: &[Arc<dyn Family>]) -> CaseReport
         .as_array()
         .cloned()
         .unwrap_or_default();
-    let server = MockServer::builder().start().await;
+    let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
         .respond_with(supabase_test_support::recorder::recorder(&overrides))
         .mount(&server)
@@ -291,17 +294,11 @@ pub fn compare_case(
             actual: output.setup_error.clone(),
         });
     }
-    let actual_ws = output.websockets.as_ref().map_or(0, Vec::len);
-    if case.websockets.len() != actual_ws {
-        c.differences.push(Difference {
-            index: None,
-            method: String::new(),
-            path: String::new(),
-            part: Part::Websockets,
-            expected: Some(format!("{} websocket(s)", case.websockets.len())),
-            actual: Some(format!("{actual_ws} websocket(s)")),
-        });
-    }
+    crate::compare::compare_websockets(
+        &case.websockets,
+        output.websockets.as_deref().unwrap_or_default(),
+        &mut c,
+    );
     for (i, st) in output.statements.iter().enumerate() {
         let Some(result) = case.results.get(i) else {
             continue;
@@ -320,6 +317,19 @@ pub fn compare_case(
                     Some(e) => format!("error: {e}"),
                     None => "success".into(),
                 }),
+            });
+        }
+        if let Some(name) = &st.error_name
+            && let Some(js_name) = result.pointer("/value/error/name").and_then(Value::as_str)
+            && name != js_name
+        {
+            c.differences.push(Difference {
+                index: None,
+                method: String::new(),
+                path: String::new(),
+                part: Part::Outcome { statement: i },
+                expected: Some(format!("error {js_name}")),
+                actual: Some(format!("error {name}")),
             });
         }
         if let Some(url) = &st.url

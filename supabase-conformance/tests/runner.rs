@@ -217,3 +217,37 @@ fn conformance_md_is_generated_from_the_rules() {
         "CONFORMANCE.md is stale: run `cargo xtask conformance --write-md`"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_different_client_frame_fails_a_realtime_case() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../supabase-test-support/conformance/golden/rt_broadcast_self_ack.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let good = parse(&text, &path).unwrap();
+    // The golden now says the client sent another payload in its broadcast frame.
+    let mut bad = parse(&text, &path).unwrap();
+    bad.websockets[0]["frames"][1]["payload"]["text"] = "bye".into();
+    bad.id = "x_bad_frame".into();
+    let report = run_cases(vec![Ok(good), Ok(bad)], &registry(), false).await;
+    assert!(matches!(
+        verdict(&report, "rt_broadcast_self_ack"),
+        Verdict::Exact
+    ));
+    failed_with(&report, "x_bad_frame", "frame #1 payload");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_functions_error_of_another_class_fails() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../supabase-test-support/conformance/golden/fn_error_http.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("FunctionsHttpError"));
+    let mut bad = parse(
+        &text.replace("FunctionsHttpError", "FunctionsRelayError"),
+        &path,
+    )
+    .unwrap();
+    bad.id = "x_relay".into();
+    let report = run_cases(vec![Ok(bad)], &registry(), false).await;
+    failed_with(&report, "x_relay", "error FunctionsHttpError");
+}

@@ -87,6 +87,10 @@ impl Respond for Recorder {
                 .auth(request, method, rest)
                 .insert_header("x-supabase-api-version", "2024-01-01");
         }
+        // README "Recorder": the Realtime broadcast endpoints answer 202 without a body.
+        if method == "POST" && path.starts_with("/realtime/v1/api/broadcast") {
+            return ResponseTemplate::new(202);
+        }
         if path.starts_with("/functions/v1/") {
             return ResponseTemplate::new(200).set_body_json(json!({"ok": true, "method": method}));
         }

@@ -117,6 +117,7 @@ impl Client {
         #[cfg(any(
             feature = "auth",
             feature = "postgrest",
+            feature = "storage",
             feature = "functions",
             feature = "realtime"
         ))]

@@ -60,7 +60,7 @@ fn headers(
 }
 
 /// The client the case's `createClient` call describes.
-fn builder(case: &Case, server: &Server) -> Result<supabase::ClientBuilder, String> {
+pub(crate) fn builder(case: &Case, server: &Server) -> Result<supabase::ClientBuilder, String> {
     let mut builder = Client::builder(&server.base_url, case.key());
     let options = case.options();
     let Some(options) = options.as_object() else {
@@ -152,7 +152,7 @@ async fn run(case: Arc<Case>, server: Server) -> Result<RunOutput, String> {
     Ok(out)
 }
 
-async fn statement(
+pub(crate) async fn statement(
     client: &mut Client,
     case: &Case,
     st: &Statement,
@@ -193,6 +193,7 @@ async fn statement(
                 ok: Some(false),
                 url: None,
                 error: Some(e.to_string()),
+                error_name: None,
             });
         }
     };

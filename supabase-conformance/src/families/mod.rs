@@ -3,9 +3,9 @@
 //!
 //! | family | claims |
 //! | --- | --- |
-//! | `realtime` (pending) | any `channel`/`realtime`/`ref`/`until`/`server_send` op, `.on()`/`.subscribe()`, realtime `client.*` calls, `ws_responses` |
+//! | `realtime` | any `channel`/`realtime`/`ref`/`until`/`server_send` op, `.on()`/`.subscribe()`, realtime `client.*` calls, `ws_responses` |
 //! | `storage` (pending) | any `storage` op |
-//! | `functions` (pending) | any `functions` op |
+//! | `functions` | v1 or v2, a `functions` op, with any mix of auth and data ops (through the façade) |
 //! | `postgrest` | v2, only data ops (`from`, `rpc`, `schema`, `client.getOpenApiSpec`), no options, no URL suffix |
 //! | `auth` | v2, only `auth` ops (not `setAuth`), no options but `auth` |
 //! | `facade` | v1 or v2, any mix of auth and data ops, any client option |
@@ -19,15 +19,17 @@ use crate::golden::Case;
 
 pub mod auth;
 pub mod facade;
+pub mod functions;
 pub mod pending;
 pub mod postgrest;
+pub mod realtime;
 
 /// Every family, in routing order.
 pub fn registry() -> Vec<Arc<dyn Family>> {
     vec![
-        Arc::new(pending::realtime()),
+        Arc::new(realtime::Realtime),
         Arc::new(pending::storage()),
-        Arc::new(pending::functions()),
+        Arc::new(functions::Functions),
         Arc::new(postgrest::Postgrest),
         Arc::new(auth::Auth),
         Arc::new(facade::Facade),

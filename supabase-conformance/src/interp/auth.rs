@@ -242,6 +242,7 @@ pub async fn run_v2(
                 ok: None,
                 url: r.as_ref().ok().map(|r| r.url.to_string()),
                 error: r.err().map(|e| e.to_string()),
+                error_name: None,
             }
         }
         "exchangeCodeForSession" => sent(
@@ -265,6 +266,7 @@ pub async fn run_v2(
                 ok: None,
                 url: r.as_ref().ok().map(|r| r.url.clone()),
                 error: r.err().map(|e| e.to_string()),
+                error_name: None,
             }
         }
         "resend" => {
@@ -448,6 +450,7 @@ pub async fn run_v1(
                     ok: None,
                     url: r.as_ref().ok().map(|r| r.url.to_string()),
                     error: r.err().map(|e| e.to_string()),
+                    error_name: None,
                 }
             } else if a0.get("oidc").is_some() {
                 return Err("signIn({oidc}) is not interpreted: the v1 OIDC body has no Rust equivalent (use sign_in_with_id_token)".into());
