@@ -45,6 +45,7 @@
 )]
 
 mod admin;
+mod admin_oauth;
 mod api_error;
 mod auto_refresh;
 mod builder;
@@ -59,8 +60,11 @@ mod file_store;
 mod http;
 mod identities;
 mod mfa;
+mod oauth_server;
 mod params;
+mod passkeys;
 mod pkce;
+mod secret_serde;
 mod session;
 mod session_api;
 mod sign_in;
@@ -68,30 +72,45 @@ mod state;
 mod store;
 mod token_provider;
 mod user;
+mod web3;
 
 pub use admin::{
     AdminClient, AdminUserAttributes, GenerateLinkParams, GeneratedLink, LinkProperties,
     ListUsersParams, UserPage,
 };
+pub use admin_oauth::{
+    CreateOAuthClientParams, CustomProvider, CustomProviderParams, CustomProviderType,
+    ListOAuthClientsParams, OAuthClient, OAuthClientPage, TokenEndpointAuthMethod,
+    UpdateOAuthClientParams,
+};
 pub use api_error::{AuthApiError, WeakPasswordReason};
 pub use auto_refresh::{AUTO_REFRESH_TICK, AutoRefresh};
 pub use builder::AuthClientBuilder;
 #[cfg(feature = "jwt-verify")]
-pub use claims::{Verification, VerifiedClaims};
+pub use claims::{ClaimsOptions, Verification, VerifiedClaims};
 pub use client::{AuthClient, DEFAULT_REFRESH_MARGIN, FlowType};
 pub use error::Error;
 pub use error_code::ErrorCode;
 pub use events::{AuthChangeEvent, AuthStateChange, AuthSubscription};
 pub use file_store::FileStore;
+/// Re-exported from `jsonwebtoken` (feature `jwt-verify`): keys for [`ClaimsOptions::jwks`].
+#[cfg(feature = "jwt-verify")]
+pub use jsonwebtoken::jwk::{Jwk, JwkSet};
 pub use mfa::{
     AssuranceLevel, AssuranceLevels, EnrollFactor, EnrolledFactor, FactorList, Mfa, MfaChallenge,
-    TotpEnrollment,
+    RecoveryCodeSet, RecoveryCodes, RecoveryCodesStatus, TotpEnrollment, WebauthnChallenge,
+    WebauthnRelyingParty,
+};
+pub use oauth_server::{
+    AuthorizationDetails, OAuthAuthorization, OAuthAuthorizationClient, OAuthAuthorizationUser,
+    OAuthConsentRedirect, OAuthGrant, OAuthServer,
 };
 pub use params::{
     Channel, EmailOtpType, IdTokenCredentials, MobileOtpType, OAuthOptions, OtpCredentials,
     PasswordCredentials, RequestOptions, ResendParams, SignOutScope, SignUpCredentials, SsoParams,
     UserAttributes, VerifyOtpParams,
 };
+pub use passkeys::{Passkey, PasskeyChallenge, Passkeys};
 pub use session::{Session, WeakPassword};
 pub use sign_in::{AuthResponse, OAuthRedirect, OtpSent, SignUpResponse, SsoRedirect};
 pub use store::{MemoryStore, SessionStore};
@@ -99,3 +118,4 @@ pub use store::{MemoryStore, SessionStore};
 pub use supabase_core::{TokenUser, check_access_token};
 pub use token_provider::SessionTokenProvider;
 pub use user::{Factor, Identity, User};
+pub use web3::{SiweMessage, SiwsMessage, Web3Credentials, web3_timestamp};
