@@ -2,7 +2,11 @@
 //!
 //! [`AuthClient`] covers what auth-js does: sign-up and every sign-in (password, OTP, magic
 //! link, anonymous, ID token, OAuth and SSO with the implicit or PKCE flow), sessions that
-//! refresh themselves, the user, MFA, identities; [`AdminClient`] the service-role admin API.
+//! refresh themselves, the user, MFA (TOTP, phone, WebAuthn, recovery codes), identities,
+//! passkeys ([`AuthClient::passkey`]: the server-facing half), web3 sign-in
+//! ([`AuthClient::sign_in_with_web3`], [`SiweMessage`], [`SiwsMessage`]) and the OAuth 2.1
+//! server side ([`AuthClient::oauth`]); [`AdminClient`] the service-role admin API (users,
+//! factors, OAuth clients, custom providers, passkeys).
 //!
 //! - **Sessions**: sign-in makes a session current; it is kept in a [`SessionStore`]
 //!   ([`MemoryStore`] by default, [`FileStore`] for CLIs and desktop apps) and refreshed
