@@ -106,7 +106,7 @@ impl AdminClient {
         Self::from_service(Service::new(Transport::new(key, options)?, url)?)
     }
 
-    async fn send(
+    pub(crate) async fn send(
         &self,
         method: Method,
         segments: &[&str],
@@ -119,7 +119,7 @@ impl AdminClient {
             .await
     }
 
-    async fn send_json<B: Serialize>(
+    pub(crate) async fn send_json<B: Serialize>(
         &self,
         method: Method,
         segments: &[&str],
@@ -179,8 +179,7 @@ impl AdminClient {
     /// # Ok(()) }
     /// ```
     pub async fn list_users(&self, params: ListUsersParams) -> Result<UserPage, Error> {
-        let page = params.page.map(|p| p.to_string()).unwrap_or_default();
-        let per_page = params.per_page.map(|p| p.to_string()).unwrap_or_default();
+        let (page, per_page) = params.query_values();
         let response = self
             .send(
                 Method::GET,
@@ -436,7 +435,7 @@ impl fmt::Debug for AdminClient {
 }
 
 /// auth-js validates user ids as UUIDs before sending; so does this client.
-fn check_uuid(what: &str, id: &str) -> Result<(), Error> {
+pub(crate) fn check_uuid(what: &str, id: &str) -> Result<(), Error> {
     let bytes = id.as_bytes();
     let ok = bytes.len() == 36
         && bytes.iter().enumerate().all(|(i, b)| match i {
@@ -450,7 +449,7 @@ fn check_uuid(what: &str, id: &str) -> Result<(), Error> {
     }
 }
 
-fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+pub(crate) fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -458,13 +457,13 @@ fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
 }
 
 #[derive(Debug, Default, PartialEq)]
-struct Links {
-    next: Option<u32>,
-    last: Option<u32>,
+pub(crate) struct Links {
+    pub(crate) next: Option<u32>,
+    pub(crate) last: Option<u32>,
 }
 
 /// Reads `Link: <…?page=2&per_page=50>; rel="next", <…?page=12&per_page=50>; rel="last"`.
-fn parse_link_header(headers: &HeaderMap) -> Links {
+pub(crate) fn parse_link_header(headers: &HeaderMap) -> Links {
     let mut links = Links::default();
     for value in headers.get_all("link") {
         let Ok(value) = value.to_str() else { continue };
@@ -517,6 +516,12 @@ impl ListUsersParams {
     pub fn per_page(mut self, per_page: u32) -> Self {
         self.per_page = Some(per_page);
         self
+    }
+
+    /// `page` and `per_page` as sent: empty when unset.
+    pub(crate) fn query_values(&self) -> (String, String) {
+        let text = |v: Option<u32>| v.map(|p| p.to_string()).unwrap_or_default();
+        (text(self.page), text(self.per_page))
     }
 }
 

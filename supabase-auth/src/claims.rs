@@ -41,6 +41,39 @@ pub enum Verification {
     Server,
 }
 
+/// Options of [`AuthClient::get_claims_with`].
+///
+/// ```
+/// let options = supabase_auth::ClaimsOptions::new().allow_expired(true);
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ClaimsOptions {
+    allow_expired: bool,
+    jwks: Option<JwkSet>,
+}
+
+impl ClaimsOptions {
+    /// Expired tokens are refused; keys come from the project's JWKS.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accepts a token past its `exp` (auth-js `allowExpired`), e.g. to read who a stale
+    /// session belonged to. The signature is still checked.
+    pub fn allow_expired(mut self, allow: bool) -> Self {
+        self.allow_expired = allow;
+        self
+    }
+
+    /// Keys to check the token with before the project's JWKS (auth-js `jwks` / `keys`),
+    /// e.g. keys a server already has, so no request is made for them.
+    pub fn jwks(mut self, keys: JwkSet) -> Self {
+        self.jwks = Some(keys);
+        self
+    }
+}
+
 /// The JWKS cache of one client (shared by its clones).
 #[derive(Default)]
 pub(crate) struct JwksCache {
@@ -66,6 +99,31 @@ impl AuthClient {
     /// # Ok(()) }
     /// ```
     pub async fn get_claims(&self, jwt: Option<&str>) -> Result<VerifiedClaims, Error> {
+        self.get_claims_with(jwt, ClaimsOptions::new()).await
+    }
+
+    /// [`AuthClient::get_claims`] with options (auth-js `getClaims(jwt, { allowExpired, jwks })`):
+    /// accept an expired token (its signature is still checked), or check it against keys the
+    /// caller supplies (looked up by `kid` before the project's JWKS, which is fetched only
+    /// for a `kid` they lack).
+    ///
+    /// An expired token that must go to the server (symmetric without a secret, or no
+    /// known `kid`) is still refused there: only local checks can allow expiry.
+    ///
+    /// ```no_run
+    /// use supabase_auth::ClaimsOptions;
+    /// # async fn run(auth: supabase_auth::AuthClient, jwt: &str, keys: supabase_auth::JwkSet) -> Result<(), supabase_auth::Error> {
+    /// let verified = auth
+    ///     .get_claims_with(Some(jwt), ClaimsOptions::new().allow_expired(true).jwks(keys))
+    ///     .await?;
+    /// println!("user {:?}", verified.claims.sub);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_claims_with(
+        &self,
+        jwt: Option<&str>,
+        options: ClaimsOptions,
+    ) -> Result<VerifiedClaims, Error> {
         let token = match jwt {
             Some(jwt) => jwt.to_owned(),
             None => self
@@ -85,7 +143,7 @@ impl AuthClient {
             .unwrap_or_default();
         match claims.exp {
             None => return Err(invalid_reason("the token has no exp claim")),
-            Some(exp) if exp <= self.inner.now() => {
+            Some(exp) if exp <= self.inner.now() && !options.allow_expired => {
                 return Err(supabase_core::Error::ExpiredJwt { expired_at: exp }.into());
             }
             Some(_) => {}
@@ -113,11 +171,16 @@ impl AuthClient {
             self.verify_with_server(&token).await?;
             return Ok(done(Verification::Server));
         };
-        let mut jwks = self.jwks(false).await?;
-        if jwks.find(kid).is_none() {
-            jwks = self.jwks(true).await?;
+        let supplied = options.jwks.as_ref().and_then(|keys| keys.find(kid));
+        let mut jwks = None;
+        if supplied.is_none() {
+            let mut fetched = self.jwks(false).await?;
+            if fetched.find(kid).is_none() {
+                fetched = self.jwks(true).await?;
+            }
+            jwks = Some(fetched);
         }
-        match jwks.find(kid) {
+        match supplied.or_else(|| jwks.as_deref().and_then(|keys| keys.find(kid))) {
             Some(jwk) => {
                 let key = DecodingKey::from_jwk(jwk).map_err(|e| invalid(&e))?;
                 if !key.family().algorithms().contains(&alg) {

@@ -1,10 +1,16 @@
 //! Linked identities: list, link an OAuth identity, unlink.
 
+use serde::Serialize;
 use serde_json::Value;
-use supabase_core::Method;
+use supabase_core::{Method, Secret};
 
 use crate::params::check_not_empty;
-use crate::{AuthClient, Error, Identity, OAuthOptions, OAuthRedirect};
+use crate::session::parse_auth_answer;
+use crate::sign_in::{MetaSecurity, meta};
+use crate::{
+    AuthChangeEvent, AuthClient, Error, IdTokenCredentials, Identity, OAuthOptions, OAuthRedirect,
+    Session,
+};
 
 impl AuthClient {
     /// The identities linked to the signed-in user (from `GET /user`).
@@ -59,6 +65,59 @@ impl AuthClient {
             url,
             code_verifier: pkce.verifier.map(supabase_core::Secret::new),
         })
+    }
+
+    /// Links an identity to the signed-in user with an OpenID Connect ID token from a native
+    /// sign-in (Google, Apple, …; auth-js `linkIdentity({ provider, token })`): `POST
+    /// /token?grant_type=id_token` with `link_identity: true` and the user's token as bearer.
+    /// The returned session becomes current (event `UserUpdated`).
+    ///
+    /// ```no_run
+    /// use supabase_auth::IdTokenCredentials;
+    /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
+    /// let session = auth
+    ///     .link_identity_with_id_token(IdTokenCredentials::new("apple", "eyJ...id-token").nonce("raw-nonce"))
+    ///     .await?;
+    /// # let _ = session;
+    /// # Ok(()) }
+    /// ```
+    pub async fn link_identity_with_id_token(
+        &self,
+        credentials: IdTokenCredentials,
+    ) -> Result<Session, Error> {
+        check_not_empty("the provider", &credentials.provider)?;
+        check_not_empty("the ID token", credentials.token.expose())?;
+        #[derive(Serialize)]
+        struct Body<'a> {
+            provider: &'a str,
+            id_token: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            access_token: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            nonce: Option<&'a str>,
+            link_identity: bool,
+            gotrue_meta_security: MetaSecurity<'a>,
+        }
+        let body = Body {
+            provider: &credentials.provider,
+            id_token: credentials.token.expose(),
+            access_token: credentials.access_token.as_ref().map(Secret::expose),
+            nonce: credentials.nonce.as_ref().map(Secret::expose),
+            link_identity: true,
+            gotrue_meta_security: meta(&credentials.captcha_token),
+        };
+        let url = self
+            .inner
+            .http()
+            .url(&["token"], &[("grant_type", "id_token")])?;
+        let (response, _) = self.user_request_json(Method::POST, url, &body).await?;
+        let session = parse_auth_answer(&response.body, self.inner.now())?
+            .session
+            .ok_or(Error::InvalidTokenResponse)?;
+        self.inner
+            .save(session.clone(), AuthChangeEvent::UserUpdated)
+            .await?;
+        Ok(session)
     }
 
     /// Unlinks an identity from the signed-in user (`DELETE /user/identities/{identity_id}`).

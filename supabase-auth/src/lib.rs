@@ -2,7 +2,11 @@
 //!
 //! [`AuthClient`] covers what auth-js does: sign-up and every sign-in (password, OTP, magic
 //! link, anonymous, ID token, OAuth and SSO with the implicit or PKCE flow), sessions that
-//! refresh themselves, the user, MFA, identities; [`AdminClient`] the service-role admin API.
+//! refresh themselves, the user, MFA (TOTP, phone, WebAuthn, recovery codes), identities,
+//! passkeys ([`AuthClient::passkey`]: the server-facing half), web3 sign-in
+//! ([`AuthClient::sign_in_with_web3`], [`SiweMessage`], [`SiwsMessage`]) and the OAuth 2.1
+//! server side ([`AuthClient::oauth`]); [`AdminClient`] the service-role admin API (users,
+//! factors, OAuth clients, custom providers, passkeys).
 //!
 //! - **Sessions**: sign-in makes a session current; it is kept in a [`SessionStore`]
 //!   ([`MemoryStore`] by default, [`FileStore`] for CLIs and desktop apps) and refreshed
@@ -46,6 +50,7 @@
 )]
 
 mod admin;
+mod admin_oauth;
 mod api_error;
 mod auto_refresh;
 mod builder;
@@ -61,8 +66,11 @@ mod file_store;
 mod http;
 mod identities;
 mod mfa;
+mod oauth_server;
 mod params;
+mod passkeys;
 mod pkce;
+mod secret_serde;
 mod session;
 mod session_api;
 mod sign_in;
@@ -70,16 +78,22 @@ mod state;
 mod store;
 mod token_provider;
 mod user;
+mod web3;
 
 pub use admin::{
     AdminClient, AdminUserAttributes, GenerateLinkParams, GeneratedLink, LinkProperties,
     ListUsersParams, UserPage,
 };
+pub use admin_oauth::{
+    CreateOAuthClientParams, CustomProvider, CustomProviderParams, CustomProviderType,
+    ListOAuthClientsParams, OAuthClient, OAuthClientPage, TokenEndpointAuthMethod,
+    UpdateOAuthClientParams,
+};
 pub use api_error::{AuthApiError, WeakPasswordReason};
 pub use auto_refresh::{AUTO_REFRESH_TICK, AutoRefresh};
 pub use builder::AuthClientBuilder;
 #[cfg(feature = "jwt-verify")]
-pub use claims::{Verification, VerifiedClaims};
+pub use claims::{ClaimsOptions, Verification, VerifiedClaims};
 pub use client::{AuthClient, DEFAULT_REFRESH_MARGIN, FlowType};
 pub use error::Error;
 pub use error_code::ErrorCode;
@@ -87,15 +101,24 @@ pub use events::{AuthChangeEvent, AuthStateChange, AuthSubscription};
 #[cfg(feature = "file-store")]
 #[cfg_attr(docsrs, doc(cfg(feature = "file-store")))]
 pub use file_store::FileStore;
+/// Re-exported from `jsonwebtoken` (feature `jwt-verify`): keys for [`ClaimsOptions::jwks`].
+#[cfg(feature = "jwt-verify")]
+pub use jsonwebtoken::jwk::{Jwk, JwkSet};
 pub use mfa::{
     AssuranceLevel, AssuranceLevels, EnrollFactor, EnrolledFactor, FactorList, Mfa, MfaChallenge,
-    TotpEnrollment,
+    RecoveryCodeSet, RecoveryCodes, RecoveryCodesStatus, TotpEnrollment, WebauthnChallenge,
+    WebauthnRelyingParty,
+};
+pub use oauth_server::{
+    AuthorizationDetails, OAuthAuthorization, OAuthAuthorizationClient, OAuthAuthorizationUser,
+    OAuthConsentRedirect, OAuthGrant, OAuthServer,
 };
 pub use params::{
     Channel, EmailOtpType, IdTokenCredentials, MobileOtpType, OAuthOptions, OtpCredentials,
     PasswordCredentials, RequestOptions, ResendParams, SignOutScope, SignUpCredentials, SsoParams,
     UserAttributes, VerifyOtpParams,
 };
+pub use passkeys::{Passkey, PasskeyChallenge, Passkeys};
 pub use session::{Session, WeakPassword};
 pub use sign_in::{AuthResponse, OAuthRedirect, OtpSent, SignUpResponse, SsoRedirect};
 pub use store::{MemoryStore, SessionStore};
@@ -108,3 +131,4 @@ pub use supabase_core::{
 pub use supabase_core::{TokenUser, check_access_token};
 pub use token_provider::SessionTokenProvider;
 pub use user::{Factor, Identity, User};
+pub use web3::{SiweMessage, SiwsMessage, Web3Credentials, web3_timestamp};

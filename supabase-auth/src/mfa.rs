@@ -56,6 +56,17 @@ impl EnrollFactor {
         }
     }
 
+    /// A WebAuthn authenticator (security key, platform authenticator). Enrolling returns
+    /// the factor; [`Mfa::challenge_webauthn`] then gives the browser its creation options.
+    pub fn webauthn() -> Self {
+        Self {
+            factor_type: "webauthn",
+            friendly_name: None,
+            issuer: None,
+            phone: None,
+        }
+    }
+
     /// A name to tell factors apart.
     pub fn friendly_name(mut self, name: impl Into<String>) -> Self {
         self.friendly_name = Some(name.into());
@@ -137,6 +148,95 @@ pub struct MfaChallenge {
     /// When the challenge expires (seconds since the Unix epoch).
     #[serde(default)]
     pub expires_at: u64,
+    /// For WebAuthn factors: the options for the browser.
+    #[serde(default)]
+    pub webauthn: Option<WebauthnChallenge>,
+}
+
+/// The browser half of a WebAuthn MFA challenge: hand `credential_options.publicKey` to
+/// `navigator.credentials.create()` (`kind` `create`, first use) or `.get()` (`request`),
+/// then send its credential JSON back with [`Mfa::verify_webauthn`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct WebauthnChallenge {
+    /// `create` (registering the authenticator) or `request` (using it).
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// `{"publicKey": …}` as the server wrote it (JSON-encoded, base64url binary fields).
+    #[serde(default)]
+    pub credential_options: Value,
+}
+
+/// The relying party of a WebAuthn MFA challenge (auth-js `webauthn.rpId` / `rpOrigins`).
+///
+/// ```
+/// let rp = supabase_auth::WebauthnRelyingParty::new("example.com").origin("https://example.com");
+/// # let _ = rp;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebauthnRelyingParty {
+    #[serde(rename = "rpId")]
+    rp_id: String,
+    #[serde(rename = "rpOrigins", skip_serializing_if = "Vec::is_empty")]
+    rp_origins: Vec<String>,
+}
+
+impl WebauthnRelyingParty {
+    /// The relying party id (the site's registrable domain).
+    pub fn new(rp_id: impl Into<String>) -> Self {
+        Self {
+            rp_id: rp_id.into(),
+            rp_origins: Vec::new(),
+        }
+    }
+
+    /// An origin the credential may come from (e.g. `https://example.com`).
+    pub fn origin(mut self, origin: impl Into<String>) -> Self {
+        self.rp_origins.push(origin.into());
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        check_not_empty("the relying party id", &self.rp_id)
+    }
+}
+
+/// The recovery-code factor's state ([`RecoveryCodes::status`]).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct RecoveryCodesStatus {
+    /// The factor id.
+    pub id: String,
+    /// How many codes were issued.
+    #[serde(default)]
+    pub total: u32,
+    /// How many are unused.
+    #[serde(default)]
+    pub remaining: u32,
+}
+
+/// Freshly issued recovery codes: show them to the user once. They never show in `Debug`.
+#[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
+pub struct RecoveryCodeSet {
+    /// The factor id.
+    pub id: String,
+    /// The factor's name.
+    #[serde(default)]
+    pub friendly_name: Option<String>,
+    /// How many codes there are.
+    #[serde(default)]
+    pub total: u32,
+    /// The codes (each works once).
+    #[serde(default, deserialize_with = "crate::secret_serde::de_vec")]
+    pub codes: Vec<Secret>,
+}
+
+/// Recovery codes, an MFA factor of one-time codes (from [`Mfa::recovery_codes`]). In
+/// auth-js they are behind an experimental flag; the project must have them enabled.
+#[derive(Debug, Clone, Copy)]
+pub struct RecoveryCodes<'a> {
+    auth: &'a AuthClient,
 }
 
 /// The user's factors, as auth-js `listFactors` groups them.
@@ -149,6 +249,10 @@ pub struct FactorList {
     pub totp: Vec<Factor>,
     /// Verified phone factors.
     pub phone: Vec<Factor>,
+    /// Verified WebAuthn factors.
+    pub webauthn: Vec<Factor>,
+    /// Verified recovery-code factors.
+    pub recovery_code: Vec<Factor>,
 }
 
 /// An authenticator assurance level.
@@ -297,24 +401,36 @@ impl Mfa<'_> {
         challenge_id: &str,
         code: &str,
     ) -> Result<Session, Error> {
-        check_not_empty("the factor id", factor_id)?;
-        check_not_empty("the challenge id", challenge_id)?;
         check_not_empty("the code", code)?;
         #[derive(Serialize)]
         struct Body<'a> {
             challenge_id: &'a str,
             code: &'a str,
         }
+        self.send_verify(factor_id, challenge_id, &Body { challenge_id, code })
+            .await
+    }
+
+    async fn send_verify<B: Serialize>(
+        &self,
+        factor_id: &str,
+        challenge_id: &str,
+        body: &B,
+    ) -> Result<Session, Error> {
+        check_not_empty("the factor id", factor_id)?;
+        check_not_empty("the challenge id", challenge_id)?;
         let url = self
             .auth
             .inner
             .http()
             .url(&["factors", factor_id, "verify"], &[])?;
-        let (response, from_session) = self
-            .auth
-            .user_request_json(Method::POST, url, &Body { challenge_id, code })
-            .await?;
-        let session = parse_auth_answer(&response.body, self.auth.inner.now())?
+        let (response, from_session) = self.auth.user_request_json(Method::POST, url, body).await?;
+        self.verified(&response.body, from_session).await
+    }
+
+    /// A verify answer's session, made current when the session's token was used.
+    async fn verified(&self, body: &[u8], from_session: bool) -> Result<Session, Error> {
+        let session = parse_auth_answer(body, self.auth.inner.now())?
             .session
             .ok_or(Error::InvalidTokenResponse)?;
         if from_session {
@@ -324,6 +440,122 @@ impl Mfa<'_> {
                 .await?;
         }
         Ok(session)
+    }
+
+    /// Starts a challenge for a WebAuthn factor (`POST /factors/{id}/challenge` with
+    /// `{"webauthn":{"rpId","rpOrigins"}}`); the answer's [`MfaChallenge::webauthn`] holds
+    /// the options for the browser. The browser half (calling `navigator.credentials`) is
+    /// the page's; this crate sends and verifies.
+    ///
+    /// ```no_run
+    /// use supabase_auth::WebauthnRelyingParty;
+    /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
+    /// let rp = WebauthnRelyingParty::new("example.com").origin("https://example.com");
+    /// let challenge = auth.mfa().challenge_webauthn("factor-id", &rp).await?;
+    /// let options = challenge.webauthn.map(|w| w.credential_options);
+    /// # let _ = options;
+    /// # Ok(()) }
+    /// ```
+    pub async fn challenge_webauthn(
+        &self,
+        factor_id: &str,
+        relying_party: &WebauthnRelyingParty,
+    ) -> Result<MfaChallenge, Error> {
+        check_not_empty("the factor id", factor_id)?;
+        relying_party.check()?;
+        #[derive(Serialize)]
+        struct Body<'a> {
+            webauthn: &'a WebauthnRelyingParty,
+        }
+        let url = self
+            .auth
+            .inner
+            .http()
+            .url(&["factors", factor_id, "challenge"], &[])?;
+        let (response, _) = self
+            .auth
+            .user_request_json(
+                Method::POST,
+                url,
+                &Body {
+                    webauthn: relying_party,
+                },
+            )
+            .await?;
+        decode(&response)
+    }
+
+    /// Answers a WebAuthn challenge with the browser's credential JSON (`POST
+    /// /factors/{id}/verify` with `{"challenge_id","webauthn":{"rpId","rpOrigins","type",
+    /// "credential_response"}}`); `kind` is the challenge's (`create` or `request`). The aal2
+    /// session becomes current as with [`Mfa::verify`].
+    ///
+    /// ```no_run
+    /// use supabase_auth::WebauthnRelyingParty;
+    /// # async fn run(auth: supabase_auth::AuthClient, credential: serde_json::Value) -> Result<(), supabase_auth::Error> {
+    /// let rp = WebauthnRelyingParty::new("example.com").origin("https://example.com");
+    /// let session = auth
+    ///     .mfa()
+    ///     .verify_webauthn("factor-id", "challenge-id", &rp, "request", &credential)
+    ///     .await?;
+    /// # let _ = session;
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify_webauthn(
+        &self,
+        factor_id: &str,
+        challenge_id: &str,
+        relying_party: &WebauthnRelyingParty,
+        kind: &str,
+        credential_response: &Value,
+    ) -> Result<Session, Error> {
+        relying_party.check()?;
+        if !matches!(kind, "create" | "request") {
+            return Err(Error::invalid_input(
+                "the WebAuthn challenge type must be \"create\" or \"request\"",
+            ));
+        }
+        if !credential_response.is_object() {
+            return Err(Error::invalid_input(
+                "the credential must be the browser's PublicKeyCredential JSON (an object)",
+            ));
+        }
+        #[derive(Serialize)]
+        struct Webauthn<'a> {
+            #[serde(flatten)]
+            rp: &'a WebauthnRelyingParty,
+            #[serde(rename = "type")]
+            kind: &'a str,
+            credential_response: &'a Value,
+        }
+        #[derive(Serialize)]
+        struct Body<'a> {
+            challenge_id: &'a str,
+            webauthn: Webauthn<'a>,
+        }
+        let body = Body {
+            challenge_id,
+            webauthn: Webauthn {
+                rp: relying_party,
+                kind,
+                credential_response,
+            },
+        };
+        self.send_verify(factor_id, challenge_id, &body).await
+    }
+
+    /// The recovery-code API (auth-js `mfa.recoveryCodes`).
+    ///
+    /// ```no_run
+    /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
+    /// let set = auth.mfa().recovery_codes().generate(None).await?;
+    /// for code in &set.codes {
+    ///     println!("{}", code.expose()); // show once
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn recovery_codes(&self) -> RecoveryCodes<'_> {
+        RecoveryCodes { auth: self.auth }
     }
 
     /// [`Mfa::challenge`] then [`Mfa::verify`].
@@ -359,7 +591,8 @@ impl Mfa<'_> {
         Ok(())
     }
 
-    /// The user's factors (from `GET /user`); the typed lists hold verified factors only.
+    /// The user's factors (from `GET /user`), of every kind; the typed lists hold verified
+    /// factors only.
     ///
     /// ```no_run
     /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
@@ -375,6 +608,8 @@ impl Mfa<'_> {
                 match factor.factor_type.as_str() {
                     "totp" => list.totp.push(factor.clone()),
                     "phone" => list.phone.push(factor.clone()),
+                    "webauthn" => list.webauthn.push(factor.clone()),
+                    "recovery_code" => list.recovery_code.push(factor.clone()),
                     _ => {}
                 }
             }
@@ -447,4 +682,108 @@ fn levels(token: &str, factors: &[Factor]) -> Result<AssuranceLevels, Error> {
         next_level,
         current_authentication_methods,
     })
+}
+
+impl RecoveryCodes<'_> {
+    fn url(&self, tail: &[&str]) -> Result<supabase_core::Url, Error> {
+        let mut segments = vec!["factors", "recovery-codes"];
+        segments.extend_from_slice(tail);
+        self.auth.inner.http().url(&segments, &[])
+    }
+
+    /// How many recovery codes the user has left (`GET /factors/recovery-codes`).
+    ///
+    /// ```no_run
+    /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
+    /// let status = auth.mfa().recovery_codes().status().await?;
+    /// println!("{} of {} left", status.remaining, status.total);
+    /// # Ok(()) }
+    /// ```
+    pub async fn status(&self) -> Result<RecoveryCodesStatus, Error> {
+        let (response, _) = self
+            .auth
+            .user_request(Method::GET, self.url(&[])?, None)
+            .await?;
+        decode(&response)
+    }
+
+    /// Issues recovery codes (`POST /factors/recovery-codes`, with a body only when a name
+    /// is given, as auth-js).
+    ///
+    /// ```no_run
+    /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
+    /// let set = auth.mfa().recovery_codes().generate(Some("printed codes")).await?;
+    /// # let _ = set;
+    /// # Ok(()) }
+    /// ```
+    pub async fn generate(&self, friendly_name: Option<&str>) -> Result<RecoveryCodeSet, Error> {
+        let url = self.url(&[])?;
+        let (response, _) = match friendly_name {
+            Some(name) => {
+                check_not_empty("the name", name)?;
+                self.auth
+                    .user_request_json(
+                        Method::POST,
+                        url,
+                        &serde_json::json!({ "friendly_name": name }),
+                    )
+                    .await?
+            }
+            None => self.auth.user_request(Method::POST, url, None).await?,
+        };
+        decode(&response)
+    }
+
+    /// Signs the second factor in with a recovery code (`POST /factors/recovery-codes/verify`);
+    /// the aal2 session becomes current (event `MfaChallengeVerified`) when the session was
+    /// used. The code is used up.
+    ///
+    /// ```no_run
+    /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
+    /// let session = auth.mfa().recovery_codes().verify("abcd-efgh-ijkl").await?;
+    /// # let _ = session;
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify(&self, code: &str) -> Result<Session, Error> {
+        check_not_empty("the code", code)?;
+        let (response, from_session) = self
+            .auth
+            .user_request_json(
+                Method::POST,
+                self.url(&["verify"])?,
+                &serde_json::json!({ "code": code }),
+            )
+            .await?;
+        self.auth.mfa().verified(&response.body, from_session).await
+    }
+
+    /// Replaces every recovery code with new ones (`POST /factors/recovery-codes/regenerate`).
+    ///
+    /// ```no_run
+    /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
+    /// let set = auth.mfa().recovery_codes().regenerate().await?;
+    /// # let _ = set;
+    /// # Ok(()) }
+    /// ```
+    pub async fn regenerate(&self) -> Result<RecoveryCodeSet, Error> {
+        let (response, _) = self
+            .auth
+            .user_request(Method::POST, self.url(&["regenerate"])?, None)
+            .await?;
+        decode(&response)
+    }
+
+    /// Removes the recovery-code factor (`DELETE /factors/recovery-codes`).
+    ///
+    /// ```no_run
+    /// # async fn run(auth: supabase_auth::AuthClient) -> Result<(), supabase_auth::Error> {
+    /// auth.mfa().recovery_codes().unenroll().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn unenroll(&self) -> Result<(), Error> {
+        self.auth
+            .user_request(Method::DELETE, self.url(&[])?, None)
+            .await?;
+        Ok(())
+    }
 }

@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde_json::json;
-use supabase_auth::{Error, Verification};
+use supabase_auth::{ClaimsOptions, Error, JwkSet, Verification};
 use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::JWT_SECRET;
 use supabase_test_support::{mint_jwt, mint_user_jwt};
@@ -147,4 +147,81 @@ async fn symmetric_tokens_use_the_secret_or_the_server() {
         client(&server).get_claims(None).await,
         Err(Error::SessionMissing)
     ));
+}
+
+#[tokio::test]
+async fn allow_expired_still_checks_the_signature() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/auth/v1/.well-known/jwks.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jwks()))
+        .mount(&server)
+        .await;
+    let auth = client_at(&server, ManualClock::at(NOW));
+    let expired = es256("key-1", NOW - 10);
+    assert!(auth.get_claims(Some(&expired)).await.is_err());
+    let verified = auth
+        .get_claims_with(Some(&expired), ClaimsOptions::new().allow_expired(true))
+        .await
+        .unwrap();
+    assert_eq!(verified.verified_by, Verification::Jwks);
+    assert_eq!(verified.claims.exp, Some(NOW - 10));
+    let (head, _) = expired.rsplit_once('.').unwrap();
+    let other = es256("key-1", NOW + 300);
+    let forged = format!("{head}.{}", other.rsplit_once('.').unwrap().1);
+    let err = auth
+        .get_claims_with(Some(&forged), ClaimsOptions::new().allow_expired(true))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidJwt { .. }), "{err:?}");
+    // Shared secret too.
+    let auth = builder(&server)
+        .clock(ManualClock::at(NOW))
+        .jwt_secret(JWT_SECRET)
+        .build()
+        .unwrap();
+    let old = mint_user_jwt("u-old", Some(NOW - 1));
+    assert!(auth.get_claims(Some(&old)).await.is_err());
+    let ok = auth
+        .get_claims_with(Some(&old), ClaimsOptions::new().allow_expired(true))
+        .await
+        .unwrap();
+    assert_eq!(ok.verified_by, Verification::SharedSecret);
+}
+
+#[tokio::test]
+async fn caller_supplied_keys_are_used_without_a_request() {
+    let server = MockServer::start().await;
+    let auth = client_at(&server, ManualClock::at(NOW));
+    let keys: JwkSet = serde_json::from_value(jwks()).unwrap();
+    let verified = auth
+        .get_claims_with(
+            Some(&es256("key-1", NOW + 100)),
+            ClaimsOptions::new().jwks(keys.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(verified.verified_by, Verification::Jwks);
+    assert!(server.received_requests().await.unwrap().is_empty());
+    // A kid the caller lacks falls back to the project's JWKS.
+    Mock::given(method("GET"))
+        .and(path("/auth/v1/.well-known/jwks.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(jwks()))
+        .mount(&server)
+        .await;
+    let mut other: serde_json::Value = jwks();
+    other["keys"][0]["kid"] = json!("other");
+    let other: JwkSet = serde_json::from_value(other).unwrap();
+    auth.get_claims_with(
+        Some(&es256("key-1", NOW + 100)),
+        ClaimsOptions::new().jwks(other),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        received(&server, "/auth/v1/.well-known/jwks.json")
+            .await
+            .len(),
+        1
+    );
 }

@@ -235,6 +235,14 @@ pub const RULES: &[Rule] = &[
                  realtime-js 2 does (a browser's WebSocket cannot set headers)",
         applies: realtime_upgrade_without_client_info,
     },
+    Rule {
+        name: "mfa-challenge-without-factor-id",
+        difference: "body of `POST /auth/v1/factors/{id}/challenge`: the golden's body without \
+                     its camelCase `factorId`",
+        reason: "auth-js sends its whole params object as the body, leaking `factorId`; GoTrue \
+                 reads the factor from the path and only `channel` / `webauthn` from the body",
+        applies: mfa_challenge_factor_id,
+    },
 ];
 
 fn rest(d: &Difference) -> bool {
@@ -430,6 +438,14 @@ fn generate_link_redirect(_: &Case, d: &Difference) -> bool {
         && d.method == "POST"
         && d.path == "/auth/v1/admin/generate_link"
         && body_without(d, &["redirectTo"])
+}
+
+fn mfa_challenge_factor_id(_: &Case, d: &Difference) -> bool {
+    d.part == Part::Body
+        && d.method == "POST"
+        && d.path.starts_with("/auth/v1/factors/")
+        && d.path.ends_with("/challenge")
+        && body_without(d, &["factorId"])
 }
 
 fn verify_otp_options(_: &Case, d: &Difference) -> bool {

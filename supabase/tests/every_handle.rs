@@ -34,7 +34,11 @@ async fn walk(client: &Client) -> usize {
     // A user endpoint of Auth (answers with the recorder-style user below).
     client.auth().unwrap().get_user().await.unwrap();
     client.functions().invoke("f").send().await.unwrap();
-    client.storage().list_buckets(&Default::default()).await.unwrap();
+    client
+        .storage()
+        .list_buckets(&Default::default())
+        .await
+        .unwrap();
     7
 }
 

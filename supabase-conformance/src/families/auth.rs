@@ -69,6 +69,8 @@ impl Family for Auth {
                 if let Some(escape) = st.unmapped_escape()
         // A listener: it subscribes; callbacks are not compared (README "Comparing").
         && !(name == "onAuthStateChange" && escape == "$callback")
+        // A web3 signature is bytes; the auth interpreter decodes it.
+        && !(name == "signInWithWeb3" && escape == "$bytes")
                 {
                     return Err(format!(
                         "the DSL escape `{escape}` is not interpreted in an auth statement"

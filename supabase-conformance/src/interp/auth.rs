@@ -4,12 +4,15 @@
 //!
 //! `setAuth` is not here: it is a client-level call (see the façade family).
 
+use base64::Engine as _;
 use serde_json::Value;
 use supabase::auth::{
-    AdminClient, AdminUserAttributes, AuthClient, Channel, EmailOtpType, GenerateLinkParams,
-    IdTokenCredentials, ListUsersParams, MobileOtpType, OAuthOptions, OtpCredentials,
-    PasswordCredentials, RequestOptions, ResendParams, SignOutScope, SignUpCredentials, SsoParams,
-    UserAttributes, VerifyOtpParams,
+    AdminClient, AdminUserAttributes, AuthClient, Channel, CreateOAuthClientParams,
+    CustomProviderParams, CustomProviderType, EmailOtpType, EnrollFactor, GenerateLinkParams,
+    IdTokenCredentials, ListOAuthClientsParams, ListUsersParams, MobileOtpType, OAuthOptions,
+    OtpCredentials, PasswordCredentials, RequestOptions, ResendParams, SignOutScope,
+    SignUpCredentials, SsoParams, TokenEndpointAuthMethod, UpdateOAuthClientParams, UserAttributes,
+    VerifyOtpParams, Web3Credentials, WebauthnRelyingParty,
 };
 
 use crate::family::StatementOutcome;
@@ -318,6 +321,336 @@ pub async fn run_v2(
         "signOut" => sent(auth.sign_out(scope(a0)?).await),
         "onAuthStateChange" => sent(auth.on_auth_state_change().await),
         admin_op if admin_op.starts_with("admin.") => run_admin(admin?, admin_op, a0, a1).await?,
+        "oauth.getAuthorizationDetails" => sent(
+            auth.oauth()
+                .get_authorization_details(a0.str().unwrap_or_default())
+                .await,
+        ),
+        "oauth.approveAuthorization" => sent(
+            auth.oauth()
+                .approve_authorization(a0.str().unwrap_or_default())
+                .await,
+        ),
+        "oauth.denyAuthorization" => sent(
+            auth.oauth()
+                .deny_authorization(a0.str().unwrap_or_default())
+                .await,
+        ),
+        "oauth.listGrants" => sent(auth.oauth().list_grants().await),
+        "oauth.revokeGrant" => sent(
+            auth.oauth()
+                .revoke_grant(s(a0, "clientId").unwrap_or_default())
+                .await,
+        ),
+        // linkIdentity with a `token` is the ID-token form; the OAuth form is not a case here.
+        "linkIdentity" if a0.get("token").is_some() => {
+            let mut creds = IdTokenCredentials::new(
+                s(a0, "provider").unwrap_or_default(),
+                s(a0, "token").unwrap_or_default(),
+            );
+            if let Some(t) = s(a0, "access_token") {
+                creds = creds.access_token(t);
+            }
+            if let Some(n) = s(a0, "nonce") {
+                creds = creds.nonce(n);
+            }
+            if let Some(c) = s(o, "captchaToken") {
+                creds = creds.captcha_token(c);
+            }
+            sent(auth.link_identity_with_id_token(creds).await)
+        }
+        "signInWithWeb3" => {
+            let message = s(a0, "message").ok_or("signInWithWeb3 without a message")?;
+            let mut creds = match s(a0, "chain") {
+                Some("ethereum") => {
+                    Web3Credentials::ethereum(message, s(a0, "signature").unwrap_or_default())
+                }
+                Some("solana") => {
+                    let b64 = a0
+                        .get("signature")
+                        .and_then(|sig| sig.str_at("$bytes"))
+                        .ok_or("a solana signature must be $bytes")?;
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(b64)
+                        .map_err(|e| e.to_string())?;
+                    Web3Credentials::solana(message, &bytes)
+                }
+                other => return Err(format!("unknown web3 chain {other:?}")),
+            };
+            if let Some(c) = s(o, "captchaToken") {
+                creds = creds.captcha_token(c);
+            }
+            sent(auth.sign_in_with_web3(creds).await)
+        }
+        "passkey.startRegistration" => sent(auth.passkey().start_registration().await),
+        "passkey.verifyRegistration" => sent(
+            auth.passkey()
+                .verify_registration(
+                    s(a0, "challengeId").unwrap_or_default(),
+                    &data(a0, "credential").unwrap_or_default(),
+                )
+                .await,
+        ),
+        "passkey.startAuthentication" => sent(
+            auth.passkey()
+                .start_authentication(s(o, "captchaToken"))
+                .await,
+        ),
+        "passkey.verifyAuthentication" => sent(
+            auth.passkey()
+                .verify_authentication(
+                    s(a0, "challengeId").unwrap_or_default(),
+                    &data(a0, "credential").unwrap_or_default(),
+                )
+                .await,
+        ),
+        "passkey.list" => sent(auth.passkey().list().await),
+        "passkey.update" => sent(
+            auth.passkey()
+                .update(
+                    s(a0, "passkeyId").unwrap_or_default(),
+                    s(a0, "friendlyName").unwrap_or_default(),
+                )
+                .await,
+        ),
+        "passkey.delete" => sent(
+            auth.passkey()
+                .delete(s(a0, "passkeyId").unwrap_or_default())
+                .await,
+        ),
+        "mfa.enroll" => {
+            let mut factor = match s(a0, "factorType") {
+                Some("totp") => EnrollFactor::totp(),
+                Some("phone") => EnrollFactor::phone(s(a0, "phone").unwrap_or_default()),
+                Some("webauthn") => EnrollFactor::webauthn(),
+                other => return Err(format!("unknown factor type {other:?}")),
+            };
+            if let Some(n) = s(a0, "friendlyName") {
+                factor = factor.friendly_name(n);
+            }
+            if let Some(i) = s(a0, "issuer") {
+                factor = factor.issuer(i);
+            }
+            sent(auth.mfa().enroll(factor).await)
+        }
+        "mfa.challenge" => {
+            let factor_id = s(a0, "factorId").unwrap_or_default();
+            match a0.get("webauthn") {
+                Some(w) => {
+                    let mut rp = WebauthnRelyingParty::new(s(w, "rpId").unwrap_or_default());
+                    for origin in w
+                        .get("rpOrigins")
+                        .map(Oj::items)
+                        .transpose()?
+                        .unwrap_or_default()
+                    {
+                        rp = rp.origin(origin.as_str().unwrap_or_default());
+                    }
+                    sent(auth.mfa().challenge_webauthn(factor_id, &rp).await)
+                }
+                None => sent(auth.mfa().challenge(factor_id, channel(a0)?).await),
+            }
+        }
+        "mfa.listFactors" => sent(auth.mfa().list_factors().await),
+        other => return Err(format!("unknown op auth.{other}")),
+    })
+}
+
+fn strings(v: &Oj, key: &str) -> R<Option<Vec<String>>> {
+    Ok(v.get(key).map(Oj::items).transpose()?.map(|items| {
+        items
+            .iter()
+            .map(|i| i.as_str().unwrap_or_default().to_owned())
+            .collect()
+    }))
+}
+
+fn auth_method(v: &Oj) -> R<Option<TokenEndpointAuthMethod>> {
+    Ok(match s(v, "token_endpoint_auth_method") {
+        None => None,
+        Some("none") => Some(TokenEndpointAuthMethod::None),
+        Some("client_secret_basic") => Some(TokenEndpointAuthMethod::ClientSecretBasic),
+        Some("client_secret_post") => Some(TokenEndpointAuthMethod::ClientSecretPost),
+        Some(other) => return Err(format!("unknown token_endpoint_auth_method {other}")),
+    })
+}
+
+fn custom_provider(v: &Oj, mut p: CustomProviderParams) -> R<CustomProviderParams> {
+    if let Some(x) = s(v, "name") {
+        p = p.name(x);
+    }
+    if let Some(x) = s(v, "issuer") {
+        p = p.issuer(x);
+    }
+    if let Some(x) = s(v, "discovery_url") {
+        p = p.discovery_url(x);
+    }
+    if let Some(x) = s(v, "authorization_url") {
+        p = p.authorization_url(x);
+    }
+    if let Some(x) = s(v, "token_url") {
+        p = p.token_url(x);
+    }
+    if let Some(x) = s(v, "userinfo_url") {
+        p = p.userinfo_url(x);
+    }
+    if let Some(x) = s(v, "jwks_uri") {
+        p = p.jwks_uri(x);
+    }
+    if let Some(x) = strings(v, "scopes")? {
+        p = p.scopes(x);
+    }
+    if let Some(x) = strings(v, "acceptable_client_ids")? {
+        p = p.acceptable_client_ids(x);
+    }
+    if let Some(x) = strings(v, "custom_claims_allowlist")? {
+        p = p.custom_claims_allowlist(x);
+    }
+    if let Some(x) = v.bool_at("pkce_enabled") {
+        p = p.pkce_enabled(x);
+    }
+    if let Some(x) = v.bool_at("enabled") {
+        p = p.enabled(x);
+    }
+    if let Some(x) = v.bool_at("email_optional") {
+        p = p.email_optional(x);
+    }
+    if let Some(x) = v.bool_at("skip_nonce_check") {
+        p = p.skip_nonce_check(x);
+    }
+    if let Some(x) = data(v, "attribute_mapping") {
+        p = p.attribute_mapping(x);
+    }
+    Ok(p)
+}
+
+async fn run_admin_more(admin: &AdminClient, op: &str, a0: &Oj, a1: &Oj) -> R<StatementOutcome> {
+    let id = || a0.str().unwrap_or_default();
+    Ok(match op {
+        "admin.mfa.listFactors" => sent(
+            admin
+                .list_factors(s(a0, "userId").unwrap_or_default())
+                .await,
+        ),
+        "admin.mfa.deleteFactor" => sent(
+            admin
+                .delete_factor(
+                    s(a0, "userId").unwrap_or_default(),
+                    s(a0, "id").unwrap_or_default(),
+                )
+                .await,
+        ),
+        "admin.oauth.listClients" => {
+            let mut params = ListOAuthClientsParams::new();
+            if let Some(p) = a0.get("page").map(Oj::u64).transpose()? {
+                params = params.page(u32::try_from(p).map_err(|e| e.to_string())?);
+            }
+            if let Some(p) = a0.get("perPage").map(Oj::u64).transpose()? {
+                params = params.per_page(u32::try_from(p).map_err(|e| e.to_string())?);
+            }
+            sent(admin.list_oauth_clients(params).await)
+        }
+        "admin.oauth.createClient" => {
+            let mut p = CreateOAuthClientParams::new(
+                s(a0, "client_name").unwrap_or_default(),
+                strings(a0, "redirect_uris")?.unwrap_or_default(),
+            );
+            if let Some(x) = s(a0, "client_uri") {
+                p = p.client_uri(x);
+            }
+            if let Some(x) = strings(a0, "grant_types")? {
+                p = p.grant_types(x);
+            }
+            if let Some(x) = strings(a0, "response_types")? {
+                p = p.response_types(x);
+            }
+            if let Some(x) = s(a0, "scope") {
+                p = p.scope(x);
+            }
+            if let Some(x) = auth_method(a0)? {
+                p = p.token_endpoint_auth_method(x);
+            }
+            sent(admin.create_oauth_client(p).await)
+        }
+        "admin.oauth.getClient" => sent(admin.get_oauth_client(id()).await),
+        "admin.oauth.updateClient" => {
+            let mut p = UpdateOAuthClientParams::new();
+            if let Some(x) = s(a1, "client_name") {
+                p = p.client_name(x);
+            }
+            if let Some(x) = s(a1, "client_uri") {
+                p = p.client_uri(x);
+            }
+            if let Some(x) = s(a1, "logo_uri") {
+                p = p.logo_uri(x);
+            }
+            if let Some(x) = strings(a1, "redirect_uris")? {
+                p = p.redirect_uris(x);
+            }
+            if let Some(x) = strings(a1, "grant_types")? {
+                p = p.grant_types(x);
+            }
+            if let Some(x) = auth_method(a1)? {
+                p = p.token_endpoint_auth_method(x);
+            }
+            sent(admin.update_oauth_client(id(), p).await)
+        }
+        "admin.oauth.deleteClient" => sent(admin.delete_oauth_client(id()).await),
+        "admin.oauth.regenerateClientSecret" => {
+            sent(admin.regenerate_oauth_client_secret(id()).await)
+        }
+        "admin.customProviders.listProviders" => {
+            let kind = match s(a0, "type") {
+                None => None,
+                Some("oidc") => Some(CustomProviderType::Oidc),
+                Some("oauth2") => Some(CustomProviderType::OAuth2),
+                Some(other) => return Err(format!("unknown provider type {other}")),
+            };
+            sent(admin.list_custom_providers(kind).await)
+        }
+        "admin.customProviders.createProvider" => {
+            let args = (
+                s(a0, "identifier").unwrap_or_default(),
+                s(a0, "name").unwrap_or_default(),
+                s(a0, "client_id").unwrap_or_default(),
+                s(a0, "client_secret").unwrap_or_default(),
+            );
+            let base = match s(a0, "provider_type") {
+                Some("oidc") => CustomProviderParams::oidc(args.0, args.1, args.2, args.3),
+                Some("oauth2") => CustomProviderParams::oauth2(args.0, args.1, args.2, args.3),
+                other => return Err(format!("unknown provider type {other:?}")),
+            };
+            sent(
+                admin
+                    .create_custom_provider(custom_provider(a0, base)?)
+                    .await,
+            )
+        }
+        "admin.customProviders.getProvider" => sent(admin.get_custom_provider(id()).await),
+        "admin.customProviders.updateProvider" => {
+            let mut p = custom_provider(a1, CustomProviderParams::update())?;
+            if let Some(x) = s(a1, "client_id") {
+                p = p.client_id(x);
+            }
+            if let Some(x) = s(a1, "client_secret") {
+                p = p.client_secret(x);
+            }
+            sent(admin.update_custom_provider(id(), p).await)
+        }
+        "admin.customProviders.deleteProvider" => sent(admin.delete_custom_provider(id()).await),
+        "admin.passkey.listPasskeys" => sent(
+            admin
+                .list_passkeys(s(a0, "userId").unwrap_or_default())
+                .await,
+        ),
+        "admin.passkey.deletePasskey" => sent(
+            admin
+                .delete_passkey(
+                    s(a0, "userId").unwrap_or_default(),
+                    s(a0, "passkeyId").unwrap_or_default(),
+                )
+                .await,
+        ),
         other => return Err(format!("unknown op auth.{other}")),
     })
 }
@@ -421,7 +754,7 @@ async fn run_admin(admin: &AdminClient, op: &str, a0: &Oj, a1: &Oj) -> R<Stateme
                 .sign_out(a0.str().unwrap_or_default(), scope(a1)?)
                 .await,
         ),
-        other => return Err(format!("unknown op auth.{other}")),
+        other => return Box::pin(run_admin_more(admin, other, a0, a1)).await,
     })
 }
 
