@@ -42,6 +42,8 @@ pub struct ClientBuilder {
     pub(crate) clock: Arc<dyn Clock>,
     #[cfg(feature = "auth")]
     pub(crate) auth: AuthOptions,
+    #[cfg(feature = "realtime")]
+    pub(crate) realtime: supabase_realtime::RealtimeOptions,
 }
 
 /// Options of the Auth client inside a [`Client`](crate::Client) (supabase-js `auth: {…}`).
@@ -94,6 +96,8 @@ impl ClientBuilder {
             clock: Arc::new(SystemClock),
             #[cfg(feature = "auth")]
             auth: AuthOptions::default(),
+            #[cfg(feature = "realtime")]
+            realtime: supabase_realtime::RealtimeOptions::default(),
         }
     }
 
@@ -212,6 +216,25 @@ impl ClientBuilder {
     #[cfg(feature = "auth")]
     pub fn auto_refresh_token(mut self, on: bool) -> Self {
         self.auth.auto_refresh = on;
+        self
+    }
+
+    /// Options of the Realtime socket (supabase-js `realtime: {…}`): heartbeat interval,
+    /// timeouts, reconnect backoff, socket parameters, log level, a connector for tests.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use supabase::realtime::RealtimeOptions;
+    /// # fn main() -> Result<(), supabase::Error> {
+    /// let supabase = supabase::Client::builder("https://xyzcompany.supabase.co", "anon-key")
+    ///     .realtime(RealtimeOptions::default().heartbeat_interval(Duration::from_secs(15)))
+    ///     .build()?;
+    /// # let _ = supabase;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "realtime")]
+    pub fn realtime(mut self, options: supabase_realtime::RealtimeOptions) -> Self {
+        self.realtime = options;
         self
     }
 

@@ -167,7 +167,10 @@ impl Client {
         #[cfg(feature = "functions")]
         let functions = supabase_functions::FunctionsClient::from_service(service("functions/v1")?);
         #[cfg(feature = "realtime")]
-        let realtime = supabase_realtime::RealtimeClient::from_service(service("realtime/v1")?)?;
+        let realtime = supabase_realtime::RealtimeClient::from_service_with(
+            service("realtime/v1")?,
+            builder.realtime.clone(),
+        )?;
         Ok(Self {
             shared: Arc::new(Shared {
                 config,
