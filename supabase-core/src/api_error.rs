@@ -106,8 +106,15 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// A bounded, lossy UTF-8 prefix of a body, with secrets redacted.
-pub(crate) fn body_snippet(body: &[u8]) -> String {
+/// A bounded (1 KiB), lossy UTF-8 prefix of a body, with secrets redacted: what error types
+/// keep of an error answer.
+///
+/// ```
+/// let snippet = supabase_core::body_snippet(b"{\"message\":\"nope\"}");
+/// assert_eq!(snippet, "{\"message\":\"nope\"}");
+/// assert!(supabase_core::body_snippet(&[b'x'; 5000]).len() < 1100);
+/// ```
+pub fn body_snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     if text.len() <= SNIPPET_LIMIT {
         return redact_secrets(&text);

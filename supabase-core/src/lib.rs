@@ -57,7 +57,7 @@ mod token_changes;
 mod token_user;
 mod transport;
 
-pub use api_error::ApiError;
+pub use api_error::{ApiError, body_snippet};
 pub use body::{Body, ByteStream};
 pub use client_info::{CLIENT_INFO, CLIENT_INFO_HEADER};
 pub use clock::{Clock, SystemClock};
@@ -76,7 +76,7 @@ pub use token::{AccessToken, ProjectKeyProvider, StaticTokenProvider, TokenProvi
 pub use token_changes::{TokenChangeSender, TokenChanges};
 pub use token_user::{TokenUser, check_access_token, check_bearer_jwt};
 pub use transport::{
-    Credential, Request, Response, StreamingResponse, Transport, TransportOptions,
+    Credential, Request, Response, StreamingResponse, Transport, TransportOptions, read_prefix,
 };
 
 /// Re-exported so that implementors of [`TokenProvider`] use the same macro version.

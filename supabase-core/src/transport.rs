@@ -640,9 +640,9 @@ impl StreamingResponse {
     }
 }
 
-/// Up to `limit` bytes of a stream (an error or the limit ends it quietly: this is for error
-/// messages).
-async fn read_prefix(mut body: ByteStream, limit: usize) -> Bytes {
+/// Up to `limit` bytes of a stream; an error or the limit ends it quietly (this is for error
+/// answers, whose body is kept only to describe the error).
+pub async fn read_prefix(mut body: ByteStream, limit: usize) -> Bytes {
     use futures_util::StreamExt;
     let mut all = BytesMut::new();
     while let Some(Ok(chunk)) = body.next().await {

@@ -270,7 +270,7 @@ pub(crate) async fn check_streaming_answer(
     } = response;
     let relay = is_relay_error(&headers);
     if relay || !status.is_success() {
-        let body = read_prefix(body, ERROR_BODY_LIMIT).await;
+        let body = supabase_core::read_prefix(body, ERROR_BODY_LIMIT).await;
         let answer = Box::new(ErrorResponse::new(status, headers, body));
         return Err(if relay {
             FunctionsError::Relay(answer)
@@ -283,17 +283,4 @@ pub(crate) async fn check_streaming_answer(
         headers,
         body,
     })
-}
-
-/// Up to `limit` bytes of a stream; an error ends it quietly (this is for error answers).
-async fn read_prefix(mut body: ByteStream, limit: usize) -> Bytes {
-    let mut all = BytesMut::new();
-    while let Some(Ok(chunk)) = body.next().await {
-        let room = limit.saturating_sub(all.len());
-        all.extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
-        if all.len() >= limit {
-            break;
-        }
-    }
-    all.freeze()
 }

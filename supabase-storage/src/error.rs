@@ -5,9 +5,6 @@ use std::fmt;
 use serde_json::Value;
 use supabase_core::redact_secrets;
 
-/// How many bytes of an error body are kept in [`StorageApiError::body`].
-const SNIPPET_LIMIT: usize = 1024;
-
 /// Errors of the Storage client.
 ///
 /// Bad input (an object path or bucket id Storage would refuse, or one that would leave the
@@ -214,7 +211,7 @@ pub struct StorageApiError {
 impl StorageApiError {
     /// Parses an error answer.
     pub fn from_body(http_status: u16, body: &[u8]) -> Self {
-        let snippet = snippet(body);
+        let snippet = supabase_core::body_snippet(body);
         let parsed: Option<serde_json::Map<String, Value>> = serde_json::from_slice(body).ok();
         let text = |key: &str| -> Option<String> {
             match parsed.as_ref()?.get(key)? {
@@ -304,20 +301,6 @@ impl fmt::Display for StorageApiError {
 }
 
 impl std::error::Error for StorageApiError {}
-
-fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    if text.len() <= SNIPPET_LIMIT {
-        return redact_secrets(&text);
-    }
-    let mut end = SNIPPET_LIMIT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut out = redact_secrets(text.get(..end).unwrap_or_default());
-    out.push('…');
-    out
-}
 
 fn status_text(status: u16) -> String {
     supabase_core::StatusCode::from_u16(status)
