@@ -15,7 +15,12 @@ use crate::{Error, Secret, Transport, TransportOptions, header_name, header_valu
 /// use supabase_core::Config;
 ///
 /// # fn main() -> Result<(), supabase_core::Error> {
-/// let http = supabase_core::reqwest::Client::new(); // your app's pool, shared by every client
+/// // Your app's pool, shared by every client; built with the same-origin redirect policy so
+/// // that a redirect can never carry the project key to another host.
+/// let http = supabase_core::reqwest::Client::builder()
+///     .redirect(supabase_core::redirect_policy())
+///     .build()
+///     .expect("a client");
 /// let config = Config::new("https://xyzcompany.supabase.co", "public-anon-key")?
 ///     .header("x-app", "demo")?
 ///     .timeout(Duration::from_secs(10))

@@ -23,7 +23,13 @@ pub(crate) const DEFAULT_SCHEMA: &str = "public";
 ///     .schema("api")                          // db.schema
 ///     .header("x-app", "demo")                // global.headers
 ///     .timeout(Duration::from_secs(10))
-///     .http_client(supabase::core::reqwest::Client::new()) // share your app's pool
+///     // Share your app's pool; keep the same-origin redirect policy (see `http_client`).
+///     .http_client(
+///         supabase::core::reqwest::Client::builder()
+///             .redirect(supabase::core::redirect_policy())
+///             .build()
+///             .expect("a client"),
+///     )
 ///     .build()?;
 /// # let _ = supabase;
 /// # Ok(()) }
@@ -123,7 +129,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest::Client` (and so its connection pool).
+    /// Uses this `reqwest::Client` (and so its connection pool). Build it with
+    /// [`redirect_policy`](supabase_core::redirect_policy): reqwest's default policy follows
+    /// redirects to other hosts and would hand them the project key in `apikey`. Answers that
+    /// arrive from another origin anyway are refused with a typed error.
     pub fn http_client(mut self, client: supabase_core::reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
