@@ -856,7 +856,10 @@ fn keys_in_body(body: Option<&str>) -> Vec<String> {
     let mut keys = Vec::new();
     for list in ["prefixes", "paths"] {
         for item in v.get(list).and_then(Value::as_array).into_iter().flatten() {
-            if let Some(k) = item.as_str().or_else(|| item.get("path").and_then(Value::as_str)) {
+            if let Some(k) = item
+                .as_str()
+                .or_else(|| item.get("path").and_then(Value::as_str))
+            {
                 keys.push(k.to_owned());
             }
         }
@@ -882,8 +885,7 @@ fn refuse_keys_storage_refuses(case: &Case, d: &Difference) -> bool {
         }
         Part::Outcome { .. } => {
             d.expected.as_deref() == Some("success")
-                && d
-                    .actual
+                && d.actual
                     .as_deref()
                     .is_some_and(|a| a.starts_with("error: invalid object path"))
         }

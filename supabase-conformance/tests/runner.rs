@@ -264,7 +264,11 @@ async fn storage_js_url_encoding_is_covered_by_its_rules_and_other_urls_fail() {
     let base = "http://127.0.0.1:PORT/storage/v1/object/public/avatars";
     let cases = vec![
         // encodeURI over the whole URL leaves `?` raw: the key's rest becomes a query.
-        public_url_case("x_key_question", r#"["a?b.png"]"#, &format!("{base}/a?b.png")),
+        public_url_case(
+            "x_key_question",
+            r#"["a?b.png"]"#,
+            &format!("{base}/a?b.png"),
+        ),
         // URLSearchParams then encodeURI: `&` → `%26` → `%2526`.
         public_url_case(
             "x_download_twice",

@@ -47,9 +47,8 @@ impl Family for Storage {
         matches!(case.client.as_str(), "v1" | "v2")
             && case.has_root("storage", None)
             && case.statements().is_ok_and(|st| {
-                st.iter().all(|s| {
-                    matches!(s.kind.as_str(), "storage" | "auth") || is_data_statement(s)
-                })
+                st.iter()
+                    .all(|s| matches!(s.kind.as_str(), "storage" | "auth") || is_data_statement(s))
             })
     }
     fn run(&self, case: Arc<Case>, server: Server) -> BoxFuture<Result<RunOutput, String>> {
@@ -349,7 +348,9 @@ async fn from(api: &FileApi, call: &str, a: &[Value]) -> Result<StatementOutcome
             checked(&api.remove(entries).await)
         }
         "createSignedUrl" => {
-            let expires = obj(a, 1).as_u64().ok_or("createSignedUrl without expiresIn")?;
+            let expires = obj(a, 1)
+                .as_u64()
+                .ok_or("createSignedUrl without expiresIn")?;
             with_url(
                 &api.create_signed_url(&str_arg(a, 0)?, expires, &url_options(obj(a, 2)))
                     .await,
