@@ -41,11 +41,10 @@
 //! bearer) and compares the error's class too. `realtime` runs channel cases against
 //! `supabase_test_support::realtime_mock::RealtimeMock` with the façade's transport and Auth
 //! client, and returns the sockets, whose upgrade and client frames the runner compares
-//! ([`compare::compare_websockets`]). `storage` is a placeholder until its crate lands: it
-//! claims every case with a `storage` op and fails it with "no runner yet:
-//! supabase-storage not built". So the carried fixtures hold only the families with runners
-//! (and pass), while a full corpus (`cargo xtask conformance ../shared/conformance`) judges
-//! every case and reports the storage ones as failed.
+//! ([`compare::compare_websockets`]). `storage` runs every case with a `storage` op
+//! through the façade (`Client::storage()`, the bearer decided the same way), compares each
+//! statement's success, and the URLs `getPublicUrl`, `createSignedUrl` and
+//! `createSignedUploadUrl` return.
 //!
 //! # Adding a family
 //!
@@ -55,8 +54,7 @@
 //!    `Err`, which fails the case) and returns a [`family::RunOutput`] (per-statement
 //!    outcomes, and websockets for a family with its own socket server). The requests are
 //!    collected from the mock server by the runner.
-//! 2. Register it with one line in [`families::registry`], before `facade` (replacing its
-//!    `pending` placeholder).
+//! 2. Register it with one line in [`families::registry`], before `facade`.
 //! 3. Carry its goldens into `supabase-test-support/conformance/golden/`, and add rules for
 //!    its deliberate differences to [`rules::RULES`] (then `--write-md`).
 #![forbid(unsafe_code)]

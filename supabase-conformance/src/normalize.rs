@@ -142,9 +142,36 @@ pub fn normalize_requests(actual: &[ActualRequest]) -> (Vec<ActualRequest>, Vec<
             }
             r.body = Some(masked);
         }
+        if let (Some(b), Some(b64)) = (&boundary, &r.body_base64) {
+            r.body_base64 = Some(mask_bytes(b64, b.as_bytes(), b"<boundary>"));
+        }
         out.push(r);
     }
     (out, problems)
+}
+
+/// The base64 bytes `b64` with every `from` replaced by `to` (a non-UTF-8 multipart body's
+/// boundary).
+fn mask_bytes(b64: &str, from: &[u8], to: &[u8]) -> String {
+    let engine = &base64::engine::general_purpose::STANDARD;
+    let Ok(bytes) = engine.decode(b64) else {
+        return b64.to_owned();
+    };
+    if from.is_empty() {
+        return b64.to_owned();
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes.as_slice();
+    while !rest.is_empty() {
+        if rest.starts_with(from) {
+            out.extend_from_slice(to);
+            rest = rest.get(from.len()..).unwrap_or_default();
+        } else {
+            out.extend_from_slice(rest.get(..1).unwrap_or_default());
+            rest = rest.get(1..).unwrap_or_default();
+        }
+    }
+    engine.encode(out)
 }
 
 /// Normalizes a string the Rust client returned (README "Normalization" 6): the mock

@@ -243,6 +243,38 @@ pub const RULES: &[Rule] = &[
                  reads the factor from the path and only `channel` / `webauthn` from the body",
         applies: mfa_challenge_factor_id,
     },
+    Rule {
+        name: "refuse-keys-storage-refuses",
+        difference: "a `/storage/v1/` request supabase-js sent for an object key Storage \
+                     refuses (non-ASCII, `#`, `%`; in its path or in the keys its JSON body \
+                     names), not sent; and that statement's outcome: \
+                     an `invalid object path` error where storage-js got an answer",
+        reason: "storage-js sends any key; Storage refuses non-ASCII, `#` and `%` keys with \
+                 `InvalidKey`, and an unescaped `#`/`?` silently shortens the key. The client \
+                 refuses such a path before sending, with `Error::InvalidPath` naming the \
+                 character (the recorder, unlike Storage, answers every key)",
+        applies: refuse_keys_storage_refuses,
+    },
+    Rule {
+        name: "urls-encode-each-segment",
+        difference: "a Storage URL a statement returned (`getPublicUrl`, `createSignedUrl`, \
+                     …): another path, the same once every percent-encoding is undone (`?` \
+                     sent as `%3F`, `%` encoded once)",
+        reason: "storage-js runs `encodeURI` over the whole URL, so a `?` in a key starts the \
+                 query and a `%20` in a key becomes `%2520`; the client encodes each key \
+                 segment once (`?` → `%3F`)",
+        applies: urls_encode_each_segment,
+    },
+    Rule {
+        name: "download-name-encoded-once",
+        difference: "a Storage URL a statement returned: the same path, and a `download` query \
+                     value encoded once where storage-js encoded it twice (`%26` for its \
+                     `%2526`)",
+        reason: "storage-js encodes `download` with `URLSearchParams` and then `encodeURI` \
+                 again (`my cat & co.png` → `my+cat+%2526+co.png`, which names the file \
+                 `my cat %26 co.png`); the client encodes it once (`my+cat+%26+co.png`)",
+        applies: download_name_encoded_once,
+    },
 ];
 
 fn rest(d: &Difference) -> bool {
@@ -802,4 +834,118 @@ fn realtime_upgrade_without_client_info(case: &Case, d: &Difference) -> bool {
         && matches!(&d.part, Part::Socket { what, .. } if what == "header x-client-info")
         && d.expected.as_deref().is_some_and(is_library_client_info)
         && d.actual.is_none()
+}
+
+fn storage(d: &Difference) -> bool {
+    d.path.starts_with("/storage/v1/")
+}
+
+/// The object key of a Storage path holds a character Storage refuses.
+fn key_storage_refuses(path: &str) -> bool {
+    percent_decode(path)
+        .chars()
+        .any(|c| !c.is_ascii() || matches!(c, '#' | '%'))
+}
+
+/// The object keys a Storage request names in its JSON body (`remove`'s `prefixes`,
+/// `createSignedUrls`' `paths`, `move`/`copy`'s keys).
+fn keys_in_body(body: Option<&str>) -> Vec<String> {
+    let Some(v) = json(body) else {
+        return Vec::new();
+    };
+    let mut keys = Vec::new();
+    for list in ["prefixes", "paths"] {
+        for item in v.get(list).and_then(Value::as_array).into_iter().flatten() {
+            if let Some(k) = item
+                .as_str()
+                .or_else(|| item.get("path").and_then(Value::as_str))
+            {
+                keys.push(k.to_owned());
+            }
+        }
+    }
+    for key in ["sourceKey", "destinationKey"] {
+        if let Some(k) = v.get(key).and_then(Value::as_str) {
+            keys.push(k.to_owned());
+        }
+    }
+    keys
+}
+
+fn refuse_keys_storage_refuses(case: &Case, d: &Difference) -> bool {
+    let refused = |k: &str| k.chars().any(|c| !c.is_ascii() || matches!(c, '#' | '%'));
+    match &d.part {
+        Part::MissingRequest => {
+            let body = d
+                .index
+                .and_then(|i| case.requests.get(i))
+                .and_then(|g| g.body.as_deref());
+            storage(d)
+                && (key_storage_refuses(&d.path) || keys_in_body(body).iter().any(|k| refused(k)))
+        }
+        Part::Outcome { .. } => {
+            d.expected.as_deref() == Some("success")
+                && d.actual
+                    .as_deref()
+                    .is_some_and(|a| a.starts_with("error: invalid object path"))
+        }
+        _ => false,
+    }
+}
+
+/// A returned Storage URL, expected and actual, each split into its path and query (`None`
+/// for other differences).
+type UrlParts<'a> = ((&'a str, &'a str), (&'a str, &'a str));
+
+fn storage_result_urls(d: &Difference) -> Option<UrlParts<'_>> {
+    if !matches!(d.part, Part::ResultUrl { .. }) {
+        return None;
+    }
+    let (e, a) = (d.expected.as_deref()?, d.actual.as_deref()?);
+    if !e.contains("/storage/v1/") || !a.contains("/storage/v1/") {
+        return None;
+    }
+    fn split(u: &str) -> (&str, &str) {
+        u.split_once('?').unwrap_or((u, ""))
+    }
+    Some((split(e), split(a)))
+}
+
+/// Percent-decodes until nothing changes.
+fn fully_decoded(s: &str) -> String {
+    let mut s = s.to_owned();
+    loop {
+        let next = percent_decode(&s);
+        if next == s {
+            return s;
+        }
+        s = next;
+    }
+}
+
+fn urls_encode_each_segment(_: &Case, d: &Difference) -> bool {
+    let Some(((ep, eq), (ap, aq))) = storage_result_urls(d) else {
+        return false;
+    };
+    let whole = |p: &str, q: &str| {
+        if q.is_empty() {
+            fully_decoded(p)
+        } else {
+            format!("{}?{}", fully_decoded(p), fully_decoded(q))
+        }
+    };
+    ep != ap && whole(ep, eq) == whole(ap, aq)
+}
+
+fn download_name_encoded_once(_: &Case, d: &Difference) -> bool {
+    let Some(((ep, eq), (ap, aq))) = storage_result_urls(d) else {
+        return false;
+    };
+    let (g, a) = (query_pairs(Some(eq)), query_pairs(Some(aq)));
+    ep == ap
+        && g.len() == a.len()
+        && g.iter().zip(&a).all(|((gk, gv), (ak, av))| {
+            gk == ak && (gv == av || (gk == "download" && percent_decode(gv) == *av))
+        })
+        && g != a
 }

@@ -336,6 +336,8 @@ pub fn compare_case(
             && let Some(expected) = result
                 .pointer("/value/data/url")
                 .or_else(|| result.pointer("/value/url"))
+                .or_else(|| result.pointer("/value/data/publicUrl"))
+                .or_else(|| result.pointer("/value/data/signedUrl"))
                 .and_then(Value::as_str)
         {
             let actual = normalize_result_string(url, &server.uri);

@@ -251,3 +251,64 @@ async fn a_functions_error_of_another_class_fails() {
     let report = run_cases(vec![Ok(bad)], &registry(), false).await;
     failed_with(&report, "x_relay", "error FunctionsHttpError");
 }
+
+/// A v2 `getPublicUrl(args)` case whose storage-js URL was `url`.
+fn public_url_case(id: &str, args: &str, url: &str) -> Result<Case, Unreadable> {
+    case(&format!(
+        r#"{{"id":"{id}","client":"v2","case":{{"ops":[{{"storage":"from","args":["avatars"]}},{{"call":"getPublicUrl","args":{args}}}]}},"requests":[],"results":[{{"op":0,"label":"storage.from.getPublicUrl","outcome":"returned","value":{{"data":{{"publicUrl":"{url}"}}}}}}]}}"#
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_js_url_encoding_is_covered_by_its_rules_and_other_urls_fail() {
+    let base = "http://127.0.0.1:PORT/storage/v1/object/public/avatars";
+    let cases = vec![
+        // encodeURI over the whole URL leaves `?` raw: the key's rest becomes a query.
+        public_url_case(
+            "x_key_question",
+            r#"["a?b.png"]"#,
+            &format!("{base}/a?b.png"),
+        ),
+        // URLSearchParams then encodeURI: `&` → `%26` → `%2526`.
+        public_url_case(
+            "x_download_twice",
+            r#"["a.png",{"download":"my cat & co.png"}]"#,
+            &format!("{base}/a.png?download=my+cat+%2526+co.png"),
+        ),
+        public_url_case("x_same", r#"["a.png"]"#, &format!("{base}/a.png")),
+        public_url_case("x_other_key", r#"["a.png"]"#, &format!("{base}/b.png")),
+    ];
+    let report = run_cases(cases, &registry(), false).await;
+    let rules = |id| match verdict(&report, id) {
+        Verdict::Deliberate(rules, _) => rules.clone(),
+        other => panic!("{id}: expected deliberate, got {other:?}"),
+    };
+    assert_eq!(rules("x_key_question"), ["urls-encode-each-segment"]);
+    assert_eq!(rules("x_download_twice"), ["download-name-encoded-once"]);
+    assert!(matches!(verdict(&report, "x_same"), Verdict::Exact));
+    failed_with(&report, "x_other_key", "URL returned by statement 0");
+}
+
+/// What `supabase-storage/tests/conformance.rs` checked before the unified runner took the
+/// Storage goldens over: every carried `storage_*` / v1 Storage golden (39) is run by the
+/// `storage` family, and none fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_carried_storage_golden_runs_in_the_storage_family() {
+    let dir = supabase_conformance::carried_fixtures();
+    let cases: Vec<_> = supabase_conformance::golden::load_dir(&dir)
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.as_ref().is_ok_and(|c| c.has_root("storage", None)))
+        .collect();
+    assert!(cases.len() >= 39, "storage goldens: {}", cases.len());
+    let report = run_cases(cases, &registry(), false).await;
+    for c in &report.cases {
+        assert_eq!(c.family, "storage", "{} ran in {}", c.id, c.family);
+        assert!(
+            !matches!(c.verdict, Verdict::Failed(_)),
+            "{}: {:?}",
+            c.id,
+            c.verdict
+        );
+    }
+}

@@ -4,7 +4,7 @@
 //! | family | claims |
 //! | --- | --- |
 //! | `realtime` | any `channel`/`realtime`/`ref`/`until`/`server_send` op, `.on()`/`.subscribe()`, realtime `client.*` calls, `ws_responses` |
-//! | `storage` (pending) | any `storage` op |
+//! | `storage` | v1 or v2, a `storage` op, with any mix of auth and data ops (through the façade) |
 //! | `functions` | v1 or v2, a `functions` op, with any mix of auth and data ops (through the façade) |
 //! | `postgrest` | v2, only data ops (`from`, `rpc`, `schema`, `client.getOpenApiSpec`), no options, no URL suffix |
 //! | `auth` | v2, only `auth` ops (not `setAuth`), no options but `auth` |
@@ -20,15 +20,15 @@ use crate::golden::Case;
 pub mod auth;
 pub mod facade;
 pub mod functions;
-pub mod pending;
 pub mod postgrest;
 pub mod realtime;
+pub mod storage;
 
 /// Every family, in routing order.
 pub fn registry() -> Vec<Arc<dyn Family>> {
     vec![
         Arc::new(realtime::Realtime),
-        Arc::new(pending::storage()),
+        Arc::new(storage::Storage),
         Arc::new(functions::Functions),
         Arc::new(postgrest::Postgrest),
         Arc::new(auth::Auth),
