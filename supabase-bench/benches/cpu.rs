@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use criterion::{Criterion, SamplingMode, Throughput};
-use supabase::core::{
+use supabase::supabase_core::{
     AccessToken, CLIENT_INFO, HeaderMap, Response, StaticTokenProvider, StatusCode, SystemClock,
     TokenProvider, check_bearer_jwt, decode_jwt_exp,
 };

@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput};
 use supabase::auth::{MemoryStore, SessionStore};
-use supabase::core::{AccessToken, CLIENT_INFO, StaticTokenProvider, TokenProvider};
 use supabase::postgrest::PostgrestClient;
+use supabase::supabase_core::{AccessToken, CLIENT_INFO, StaticTokenProvider, TokenProvider};
 use supabase_bench::fixtures::{
     ANON_KEY, FILTERS, LIMIT, ORDER_COLUMN, REFRESHED_JWT, SELECT, SELECT_ROWS, TABLE, Todo,
     USER_JWT, case1_query, stored_session,
@@ -109,7 +109,7 @@ async fn postgrest_rs_select(db: &postgrest::Postgrest) -> usize {
 }
 
 /// Our request for case 1, built and not sent (the work `execute` does before any I/O).
-fn ours_request(client: &supabase::Client) -> supabase::core::Request {
+fn ours_request(client: &supabase::Client) -> supabase::supabase_core::Request {
     case1_query(client.from(TABLE))
         .to_request()
         .expect("our client: request")

@@ -10,7 +10,7 @@
 
 use bytes::Bytes;
 use peak_alloc::PeakAlloc;
-use supabase::core::{HeaderMap, Response, StatusCode};
+use supabase::supabase_core::{HeaderMap, Response, StatusCode};
 use supabase_bench::Facts;
 use supabase_bench::fixtures::{Row, rows_body};
 

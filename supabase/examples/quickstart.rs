@@ -106,7 +106,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     if t == supabase_test_support::fixtures::ANON_KEY {
                         "the anon key".to_owned()
                     } else {
-                        let sub = supabase::core::decode_jwt_claims(t)
+                        let sub = supabase::supabase_core::decode_jwt_claims(t)
                             .ok()
                             .and_then(|c| c.sub)
                             .unwrap_or_default();

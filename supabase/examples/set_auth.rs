@@ -99,7 +99,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Server listening on http://{addr}\n");
 
     // Play the callers: each user calls the server with their own token.
-    let http = supabase::core::reqwest::Client::new();
+    let http = supabase::supabase_core::reqwest::Client::new();
     let mut calls: Vec<(String, Option<String>)> = users
         .into_iter()
         .map(|(who, jwt)| (who, Some(jwt)))
@@ -125,7 +125,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "))
-                .and_then(|t| supabase::core::decode_jwt_claims(t).ok())
+                .and_then(|t| supabase::supabase_core::decode_jwt_claims(t).ok())
                 .and_then(|c| c.sub)
                 .unwrap_or_else(|| "?".into());
             let apikey_ok = r.headers.get("apikey").and_then(|v| v.to_str().ok())
@@ -151,7 +151,7 @@ async fn start_mock_project() -> MockServer {
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "))
-                .and_then(|t| supabase::core::decode_jwt_claims(t).ok())
+                .and_then(|t| supabase::supabase_core::decode_jwt_claims(t).ok())
                 .and_then(|c| c.sub);
             let all = [
                 (1, "alice", "Buy milk"),

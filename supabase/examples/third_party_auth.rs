@@ -91,7 +91,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.strip_prefix("Bearer "))
-                .and_then(|t| supabase::core::decode_jwt_claims(t).ok())
+                .and_then(|t| supabase::supabase_core::decode_jwt_claims(t).ok())
                 .and_then(|c| c.sub)
                 .unwrap_or_default();
             println!(

@@ -25,8 +25,8 @@ pub(crate) const DEFAULT_SCHEMA: &str = "public";
 ///     .timeout(Duration::from_secs(10))
 ///     // Share your app's pool; keep the same-origin redirect policy (see `http_client`).
 ///     .http_client(
-///         supabase::core::reqwest::Client::builder()
-///             .redirect(supabase::core::redirect_policy())
+///         supabase::supabase_core::reqwest::Client::builder()
+///             .redirect(supabase::supabase_core::redirect_policy())
 ///             .build()
 ///             .expect("a client"),
 ///     )
@@ -142,7 +142,7 @@ impl ClientBuilder {
     /// see [`RetryPolicy`]); [`RetryPolicy::disabled`] turns retries off.
     ///
     /// ```
-    /// use supabase::core::RetryPolicy;
+    /// use supabase::supabase_core::RetryPolicy;
     /// # fn main() -> Result<(), supabase::Error> {
     /// let supabase = supabase::Client::builder("https://xyzcompany.supabase.co", "anon-key")
     ///     .retry(RetryPolicy::default().with_max_retries(5).with_jitter(true))

@@ -91,8 +91,8 @@ impl Error {
     /// status its error body names).
     ///
     /// ```
-    /// let error = supabase::Error::from(supabase::core::Error::from(
-    ///     supabase::core::ApiError::from_body(404, br#"{"code":"PGRST205","message":"no table"}"#),
+    /// let error = supabase::Error::from(supabase::supabase_core::Error::from(
+    ///     supabase::supabase_core::ApiError::from_body(404, br#"{"code":"PGRST205","message":"no table"}"#),
     /// ));
     /// assert_eq!(error.status(), Some(404));
     /// assert_eq!(error.code().as_deref(), Some("PGRST205"));

@@ -57,8 +57,9 @@ pub use builder::ClientBuilder;
 pub use client::{Client, create_client};
 pub use error::Error;
 
-/// The shared foundation (`TokenProvider`, `Config`, `Secret`, …).
-pub use supabase_core as core;
+/// The shared foundation (`TokenProvider`, `Config`, `Secret`, `RetryPolicy`, …), under its
+/// own name: a re-export named `core` would shadow the built-in `core` after `use supabase::*`.
+pub use supabase_core;
 
 /// The Auth client.
 #[cfg(feature = "auth")]

@@ -72,7 +72,7 @@ async fn bad_global_headers_fail_at_build() {
         .unwrap_err();
     assert!(matches!(
         err.as_core(),
-        Some(supabase::core::Error::InvalidHeader { .. })
+        Some(supabase::supabase_core::Error::InvalidHeader { .. })
     ));
 }
 
@@ -131,7 +131,7 @@ async fn a_failing_access_token_provider_is_a_typed_error_and_nothing_is_sent() 
         .unwrap_err();
     assert!(matches!(
         err,
-        supabase::postgrest::Error::Core(supabase::core::Error::TokenUnavailable(_))
+        supabase::postgrest::Error::Core(supabase::supabase_core::Error::TokenUnavailable(_))
     ));
     assert!(server.received_requests().await.unwrap().is_empty());
 }

@@ -8,8 +8,8 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::json;
-use supabase::core::{AccessToken, Config, Error as CoreError, StaticTokenProvider};
 use supabase::postgrest::{Error as PgError, PostgrestClient};
+use supabase::supabase_core::{AccessToken, Config, Error as CoreError, StaticTokenProvider};
 use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::{ANON_KEY, EXTERNAL_JWT};
 use supabase_test_support::mint_user_jwt;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
-use supabase::core::{
+use supabase::supabase_core::{
     Config, Error as CoreError, Method, ProjectKeyProvider, Request, Transport, TransportErrorKind,
     TransportOptions, Url,
 };
@@ -799,7 +799,7 @@ async fn a_redirect_loop_ends_in_an_error() {
 #[tokio::test(start_paused = true)]
 async fn a_caller_supplied_default_client_leaks_the_key_but_its_answer_is_refused() {
     let (a, b) = redirecting_pair(302).await;
-    let http = supabase::core::reqwest::Client::new();
+    let http = supabase::supabase_core::reqwest::Client::new();
     let config = Config::new(&a.uri(), ANON_KEY).unwrap().http_client(http);
     let client = supabase::Client::new(config).unwrap();
     let err = select_todos(&client).await.unwrap_err();
@@ -811,8 +811,8 @@ async fn a_caller_supplied_default_client_leaks_the_key_but_its_answer_is_refuse
 
     // Built with the crate's policy, the same client setup sends B nothing.
     let (a, b) = redirecting_pair(302).await;
-    let http = supabase::core::reqwest::Client::builder()
-        .redirect(supabase::core::redirect_policy())
+    let http = supabase::supabase_core::reqwest::Client::builder()
+        .redirect(supabase::supabase_core::redirect_policy())
         .build()
         .unwrap();
     let config = Config::new(&a.uri(), ANON_KEY).unwrap().http_client(http);

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use serde::Deserialize;
 use serde_json::json;
-use supabase::core::decode_jwt_claims;
+use supabase::supabase_core::decode_jwt_claims;
 use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::ANON_KEY;
 use supabase_test_support::mint_user_jwt;

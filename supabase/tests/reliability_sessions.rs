@@ -10,8 +10,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use supabase::Client;
 use supabase::auth::{AuthChangeEvent, PasswordCredentials};
-use supabase::core::Clock;
-use supabase::core::decode_jwt_claims;
+use supabase::supabase_core::Clock;
+use supabase::supabase_core::decode_jwt_claims;
 use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::{ANON_KEY, FAR_FUTURE_EXP};
 use supabase_test_support::recorder::recorder_bodies;
@@ -134,7 +134,7 @@ async fn initial_session(client: &Client) -> Option<supabase::auth::Session> {
 fn assert_token_unavailable(error: &supabase::Error) {
     let core = error.as_core().expect("a core error");
     assert!(
-        matches!(core, supabase::core::Error::TokenUnavailable(_)),
+        matches!(core, supabase::supabase_core::Error::TokenUnavailable(_)),
         "{error:?}"
     );
 }

@@ -9,12 +9,12 @@
 use std::fmt::{Debug, Display};
 use std::sync::Arc;
 
-use supabase::core::{
+use supabase::postgrest::PostgrestClient;
+use supabase::supabase_core::{
     AccessToken, ApiError, Config, Error as CoreError, HeaderMap, HeaderValue, Method,
     ProjectKeyProvider, Request, Response, Secret, StaticTokenProvider, StatusCode, TokenProvider,
     Transport, TransportOptions, Url, decode_jwt_claims, header_name, header_value,
 };
-use supabase::postgrest::PostgrestClient;
 use supabase_test_support::fixtures::{EXTERNAL_JWT, SERVICE_ROLE_KEY};
 use supabase_test_support::mint_user_jwt;
 
@@ -155,7 +155,7 @@ fn requests_and_responses_hide_secrets() {
     assert_clean("Response", forms);
 }
 
-fn http_name(name: &str) -> supabase::core::HeaderName {
+fn http_name(name: &str) -> supabase::supabase_core::HeaderName {
     header_name(name).unwrap()
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::json;
-use supabase::core::Error as CoreError;
+use supabase::supabase_core::Error as CoreError;
 use supabase_test_support::MockServer;
 use supabase_test_support::conformance::{
     ActualRequest, Verdict, compare, fixtures_dir, load_golden,
@@ -297,8 +297,8 @@ async fn debug_output_never_contains_the_key_or_the_token() {
         format!("{:?}", client.config()),
         format!("{:?}", client.from("t").select("*")),
         format!("{:?}", client.postgrest().token_provider()),
-        format!("{:?}", supabase::core::Secret::new(EXTERNAL_JWT)),
-        format!("{}", supabase::core::Secret::new(EXTERNAL_JWT)),
+        format!("{:?}", supabase::supabase_core::Secret::new(EXTERNAL_JWT)),
+        format!("{}", supabase::supabase_core::Secret::new(EXTERNAL_JWT)),
         format!("{:?}", supabase::AccessToken::new(EXTERNAL_JWT).unwrap()),
     ];
     for out in &outputs {

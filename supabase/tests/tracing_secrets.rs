@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use supabase::Client;
-use supabase::core::{Clock, RetryPolicy};
+use supabase::supabase_core::{Clock, RetryPolicy};
 use supabase_test_support::MockServer;
 use supabase_test_support::fixtures::ANON_KEY;
 use supabase_test_support::{ManualClock, mint_user_jwt};

@@ -29,13 +29,13 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use supabase::Client;
-use supabase::core::{
-    AccessToken, Error as CoreError, Service, TokenChangeSender, TokenChanges, TokenProvider,
-    async_trait,
-};
 use supabase::realtime::{
     BroadcastStream, ChannelBuilder, PostgresChangesFilter, PostgresEvent, PresenceEvent,
     PresenceStream, RealtimeChannel, RealtimeClient, RealtimeOptions,
+};
+use supabase::supabase_core::{
+    AccessToken, Error as CoreError, Service, TokenChangeSender, TokenChanges, TokenProvider,
+    async_trait,
 };
 use supabase_test_support::realtime_mock::RealtimeMock;
 
