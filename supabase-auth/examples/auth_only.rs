@@ -1,7 +1,7 @@
 //! `supabase-auth` on its own: sign in, watch auth events, use the session token provider,
 //! fetch the verified user, refresh, sign out.
 //!
-//! Run it with `cargo run -p supabase-auth --example auth_only`.
+//! Run it with `cargo run --example auth_only`.
 //!
 //! - With `SUPABASE_URL` and `SUPABASE_ANON_KEY` set it talks to that project: it signs in
 //!   with `SUPABASE_EMAIL` / `SUPABASE_PASSWORD` when both are set, else anonymously (the

@@ -1,6 +1,6 @@
 //! `supabase-postgrest` on its own: no façade, no Auth crate, your own `TokenProvider`.
 //!
-//! Run it with `cargo run -p supabase-postgrest --example postgrest_only`.
+//! Run it with `cargo run --example postgrest_only`.
 //!
 //! - With `SUPABASE_URL` and `SUPABASE_ANON_KEY` set, it **reads** (never writes) the real
 //!   project's table `SUPABASE_TABLE` (default `todos`): a page of rows, a count, one row.

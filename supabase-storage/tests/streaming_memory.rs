@@ -4,7 +4,7 @@
 //! the whole process (client and server) during each transfer.
 //!
 //! The size is 1 GiB by default (about two seconds in a debug build on loopback);
-//! `STORAGE_STREAM_MIB=<n> cargo test -p supabase-storage --test streaming_memory
+//! `STORAGE_STREAM_MIB=<n> cargo test -p supabase-sdk-storage --test streaming_memory
 //! -- --nocapture` measures another size. The bound is 64 MiB of heap at any size.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -119,6 +119,27 @@ fn test(extra: &[String]) -> Result {
         &["doc", "--workspace", "--no-deps", "--all-features"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    // Every library crate packages as it would be published (names free on crates.io, every
+    // dependency with a version, README and licence files present); not verified by a build
+    // of the packages, which the steps above already cover.
+    step(
+        "package",
+        &[
+            "package",
+            "--workspace",
+            "--no-verify",
+            "--allow-dirty",
+            "--exclude",
+            "supabase-test-support",
+            "--exclude",
+            "supabase-conformance",
+            "--exclude",
+            "supabase-bench",
+            "--exclude",
+            "xtask",
+        ],
+        &[],
+    )?;
     for (name, args) in feature_matrix() {
         step(&format!("features: {name}"), &args, &[])?;
     }
@@ -164,13 +185,13 @@ fn carried_fixtures() -> String {
 fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
     let mut out = Vec::new();
     for krate in [
-        "supabase-core",
-        "supabase-auth",
-        "supabase-postgrest",
-        "supabase-functions",
-        "supabase-realtime",
-        "supabase-storage",
-        "supabase",
+        "supabase-sdk-core",
+        "supabase-sdk-auth",
+        "supabase-sdk-postgrest",
+        "supabase-sdk-functions",
+        "supabase-sdk-realtime",
+        "supabase-sdk-storage",
+        "supabase-sdk",
     ] {
         out.push((
             format!("{krate} --no-default-features"),
@@ -202,7 +223,7 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
             vec![
                 "check",
                 "-p",
-                "supabase",
+                "supabase-sdk",
                 "--no-default-features",
                 "--features",
                 features,
