@@ -1,6 +1,6 @@
 //! A PostgREST client for Supabase: build a query, send it, get typed rows back.
 //!
-//! It can be used alone, with any [`TokenProvider`](supabase_core::TokenProvider), or through
+//! It can be used alone, with any [`TokenProvider`], or through
 //! the `supabase` façade. The request it sends is the one postgrest-js v2 sends (same method,
 //! path, query pairs in the same order, headers and JSON body), except for the deliberate
 //! differences listed below, where postgrest-js sends something PostgREST reads differently
