@@ -1,6 +1,7 @@
 //! Request bodies: bytes, or a stream read once as it is sent.
 
 use std::fmt;
+#[cfg(not(target_arch = "wasm32"))]
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -10,10 +11,17 @@ use futures_core::Stream;
 use futures_util::TryStreamExt;
 use tokio::io::AsyncRead;
 
-use crate::{BoxError, Error, TransportErrorKind};
+use crate::{BoxError, Error, MaybeSend, TransportErrorKind};
 
-/// A stream of byte chunks, as the transport reads an answer or sends a body.
+/// A stream of byte chunks, as the transport reads an answer or sends a body (`Send` on
+/// native targets, not on `wasm32`: see [`runtime`](crate::runtime)).
+#[cfg(not(target_arch = "wasm32"))]
 pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send + 'static>>;
+
+/// A stream of byte chunks, as the transport reads an answer or sends a body (`Send` on
+/// native targets, not on `wasm32`: see [`runtime`](crate::runtime)).
+#[cfg(target_arch = "wasm32")]
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + 'static>>;
 
 /// The body of a [`Request`](crate::Request).
 ///
@@ -65,13 +73,15 @@ impl Body {
     /// request).
     pub fn from_stream<S, E>(stream: S, length: Option<u64>) -> Self
     where
-        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        S: Stream<Item = Result<Bytes, E>> + MaybeSend + 'static,
         E: Into<BoxError>,
     {
         let stream: ByteStream = Box::pin(stream.map_err(|e| Error::Transport {
             kind: TransportErrorKind::Body,
             source: e.into(),
         }));
+        // On `wasm32` the stream is not `Send` (nothing is there: one thread).
+        #[cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
         Self {
             kind: Kind::Stream {
                 stream: Arc::new(Mutex::new(Some(stream))),
@@ -83,7 +93,7 @@ impl Body {
     /// A body read from `reader` as it is sent, in chunks of up to 64 KiB.
     pub fn from_reader<R>(reader: R, length: Option<u64>) -> Self
     where
-        R: AsyncRead + Send + 'static,
+        R: AsyncRead + MaybeSend + 'static,
     {
         Self::from_stream(
             tokio_util::io::ReaderStream::with_capacity(reader, 64 * 1024),
@@ -93,7 +103,9 @@ impl Body {
 
     /// A body read from the file at `path` as it is sent, with its length.
     ///
-    /// Fails with [`Error::InvalidInput`] when the file cannot be opened.
+    /// Fails with [`Error::InvalidInput`] when the file cannot be opened. Not on `wasm32`
+    /// (no file system there).
+    #[cfg(not(target_arch = "wasm32"))]
     pub async fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let fail = |e: std::io::Error| {
@@ -142,11 +154,53 @@ impl Body {
     }
 
     /// The body for reqwest; a stream body's stream is taken.
+    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn to_reqwest(&self) -> Result<reqwest::Body, Error> {
         match &self.kind {
             Kind::Bytes(bytes) => Ok(reqwest::Body::from(bytes.clone())),
             Kind::Stream { stream, .. } => Ok(reqwest::Body::wrap_stream(take(stream)?)),
         }
+    }
+
+    /// The body for reqwest. On `wasm32` `fetch` takes no streamed request body from reqwest:
+    /// a stream body is read into memory first ([`Body::buffered`]), so only bytes arrive here.
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn to_reqwest(&self) -> Result<reqwest::Body, Error> {
+        match &self.kind {
+            Kind::Bytes(bytes) => Ok(reqwest::Body::from(bytes.clone())),
+            Kind::Stream { .. } => Err(Error::InvalidInput(
+                "a stream body must be buffered before it is sent on wasm32".into(),
+            )),
+        }
+    }
+
+    /// A stream body read into memory (its stream is taken), checked against its announced
+    /// length: what the transport sends on `wasm32`, where reqwest's `fetch` has no streamed
+    /// request bodies. `None` for a bytes body (sent as it is).
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) async fn buffered(&self) -> Result<Option<Body>, Error> {
+        use futures_util::StreamExt;
+        let Kind::Stream { stream, length } = &self.kind else {
+            return Ok(None);
+        };
+        let mut stream = take(stream)?;
+        let mut all = bytes::BytesMut::new();
+        while let Some(chunk) = stream.next().await {
+            all.extend_from_slice(&chunk?);
+        }
+        if let Some(length) = length
+            && all.len() as u64 != *length
+        {
+            return Err(Error::Transport {
+                kind: TransportErrorKind::Body,
+                source: format!(
+                    "the body stream gave {} bytes, {length} were announced",
+                    all.len()
+                )
+                .into(),
+            });
+        }
+        Ok(Some(Body::from(all.freeze())))
     }
 }
 

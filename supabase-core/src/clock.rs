@@ -1,7 +1,9 @@
 //! Wall-clock time, injectable for tests.
 
 use std::fmt::Debug;
-use std::time::SystemTime;
+// `std::time::SystemTime` itself on native targets; on `wasm32` (where std's panics) the
+// same API read from `Date.now()`.
+use web_time::SystemTime;
 
 /// A source of wall-clock time.
 ///

@@ -128,7 +128,7 @@ impl Error {
         if err.is_timeout() {
             return Error::Timeout;
         }
-        let kind = if err.is_connect() {
+        let kind = if is_connect(&err) {
             TransportErrorKind::Connect
         } else if err.is_body() || err.is_decode() {
             TransportErrorKind::Body
@@ -142,4 +142,18 @@ impl Error {
             source: Box::new(err.without_url()),
         }
     }
+}
+
+/// Whether the request failed before any answer: a connection failure on native targets.
+#[cfg(not(target_arch = "wasm32"))]
+fn is_connect(err: &reqwest::Error) -> bool {
+    err.is_connect()
+}
+
+/// Whether the request failed before any answer. On `wasm32`, `fetch` rejects with a bare
+/// `TypeError` for every network failure (DNS, refused connection, TLS, CORS), which reqwest
+/// reports as a request error without a status: the same "nothing was answered" case.
+#[cfg(target_arch = "wasm32")]
+fn is_connect(err: &reqwest::Error) -> bool {
+    err.is_request() && err.status().is_none()
 }

@@ -2,14 +2,13 @@
 
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::{AccessToken, BoxError, Error, TokenProvider};
+use crate::{AccessToken, BoxError, BoxFuture, Error, MaybeSend, TokenProvider};
 
-type TokenFuture = Pin<Box<dyn Future<Output = Result<Option<String>, BoxError>> + Send>>;
+type TokenFuture = BoxFuture<'static, Result<Option<String>, BoxError>>;
 
 /// A [`TokenProvider`] that calls an async closure for every request: the equivalent of
 /// supabase-js's `accessToken` option, for third-party auth (Clerk, Auth0, Firebase, …).
@@ -37,7 +36,7 @@ impl FnTokenProvider {
     pub fn new<F, Fut>(fetch: F) -> Self
     where
         F: Fn() -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Option<String>, BoxError>> + Send + 'static,
+        Fut: Future<Output = Result<Option<String>, BoxError>> + MaybeSend + 'static,
     {
         Self {
             fetch: Arc::new(move || Box::pin(fetch())),
@@ -51,7 +50,8 @@ impl fmt::Debug for FnTokenProvider {
     }
 }
 
-#[async_trait]
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
 impl TokenProvider for FnTokenProvider {
     async fn access_token(&self) -> Result<Option<AccessToken>, Error> {
         match (self.fetch)().await.map_err(Error::TokenUnavailable)? {

@@ -50,6 +50,7 @@ mod multipart;
 mod redact;
 mod redirect;
 mod retry;
+pub mod runtime;
 mod secret;
 mod service;
 mod token;
@@ -68,8 +69,10 @@ pub use header::{header_name, header_value, is_secret_header};
 pub use jwt::{JwtClaims, decode_jwt_claims, decode_jwt_exp};
 pub use multipart::{Multipart, Part};
 pub use redact::redact_secrets;
+#[cfg(not(target_arch = "wasm32"))]
 pub use redirect::redirect_policy;
 pub use retry::{RetryPolicy, is_retryable_status};
+pub use runtime::{BoxFuture, MaybeSend};
 pub use secret::Secret;
 pub use service::Service;
 pub use token::{AccessToken, ProjectKeyProvider, StaticTokenProvider, TokenProvider};

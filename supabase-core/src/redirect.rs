@@ -1,10 +1,15 @@
 //! Which redirects the transport follows: same-origin only.
+//!
+//! On `wasm32` the browser's `fetch` follows redirects itself (reqwest has no redirect policy
+//! there): the transport still refuses an answer that came from another origin, but cannot
+//! keep the redirected request from going out. See the README, "In the browser".
 
 use std::fmt;
 
 use url::Url;
 
 /// At most this many redirects are followed for one request (fetch allows 20, reqwest 10).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 const MAX_REDIRECTS: usize = 10;
 
 /// The redirect policy of the transport: follow at most 10 redirects, and only to the origin
@@ -28,6 +33,9 @@ const MAX_REDIRECTS: usize = 10;
 /// # let _ = http;
 /// # Ok::<(), supabase_core::reqwest::Error>(())
 /// ```
+///
+/// Not on `wasm32`, where `fetch` follows redirects itself.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn redirect_policy() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         // `previous` starts with the URL of the original request.
@@ -58,6 +66,7 @@ pub(crate) enum RedirectRefused {
     /// The redirect leads to another scheme, host or port.
     CrossOrigin,
     /// More than [`MAX_REDIRECTS`] redirects.
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     TooMany,
 }
 

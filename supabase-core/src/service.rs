@@ -206,7 +206,7 @@ impl Service {
             #[cfg(feature = "tracing")]
             let result = {
                 use tracing::Instrument;
-                let started = std::time::Instant::now();
+                let started = web_time::Instant::now();
                 let result = sent
                     .instrument(tracing::debug_span!("supabase.attempt", attempt))
                     .await;
@@ -246,7 +246,7 @@ impl Service {
                 status = result.as_ref().ok().map(|r| r.status.as_u16()),
                 "retrying"
             );
-            tokio::time::sleep(wait).await;
+            crate::runtime::sleep(wait).await;
             attempt += 1;
         }
     }

@@ -111,7 +111,8 @@ impl Debug for AccessToken {
 ///     }
 /// }
 /// ```
-#[async_trait]
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
 pub trait TokenProvider: Send + Sync + Debug {
     /// The token for the next request, or `None` to use the project key.
     async fn access_token(&self) -> Result<Option<AccessToken>, Error>;
@@ -166,7 +167,8 @@ impl Debug for StaticTokenProvider {
     }
 }
 
-#[async_trait]
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
 impl TokenProvider for StaticTokenProvider {
     async fn access_token(&self) -> Result<Option<AccessToken>, Error> {
         Ok(Some(self.token.clone()))
@@ -177,7 +179,8 @@ impl TokenProvider for StaticTokenProvider {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ProjectKeyProvider;
 
-#[async_trait]
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
 impl TokenProvider for ProjectKeyProvider {
     async fn access_token(&self) -> Result<Option<AccessToken>, Error> {
         Ok(None)

@@ -16,7 +16,7 @@ use crate::redact::{REDACTED, redact_field_message, redact_secrets};
 use crate::redirect::{RedirectRefused, same_origin};
 use crate::{
     AccessToken, ApiError, Body, ByteStream, CLIENT_INFO, CLIENT_INFO_HEADER, Error, Secret,
-    TokenProvider, TransportErrorKind, header_value, is_secret_header, redirect_policy,
+    TokenProvider, TransportErrorKind, header_value, is_secret_header,
 };
 
 /// The default limit on the size of a response body: 256 MiB.
@@ -127,8 +127,7 @@ impl Transport {
         }
         let http = match options.http_client {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .redirect(redirect_policy())
+            None => http_client_builder()
                 .build()
                 .map_err(|e| Error::Transport {
                     kind: TransportErrorKind::Other,
@@ -191,6 +190,10 @@ impl Transport {
         request: &Request,
         tokens: &dyn TokenProvider,
     ) -> Result<Response, Error> {
+        #[cfg(target_arch = "wasm32")]
+        let buffered = buffered_request(request).await?;
+        #[cfg(target_arch = "wasm32")]
+        let request = buffered.as_ref().unwrap_or(request);
         let inner = &*self.inner;
         let bearer = match self.fixed_bearer(request) {
             Bearer::Decided(bearer) => bearer,
@@ -224,6 +227,10 @@ impl Transport {
         tokens: &dyn TokenProvider,
         limit: Option<u64>,
     ) -> Result<StreamingResponse, Error> {
+        #[cfg(target_arch = "wasm32")]
+        let buffered = buffered_request(request).await?;
+        #[cfg(target_arch = "wasm32")]
+        let request = buffered.as_ref().unwrap_or(request);
         let bearer = match self.fixed_bearer(request) {
             Bearer::Decided(bearer) => bearer,
             Bearer::FromProvider => Some(match tokens.access_token().await? {
@@ -357,20 +364,83 @@ impl Transport {
     }
 }
 
+/// A builder for the transport's own client: with [`redirect_policy`](crate::redirect_policy)
+/// (same-origin redirects only).
+#[cfg(not(target_arch = "wasm32"))]
+fn http_client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().redirect(crate::redirect_policy())
+}
+
+/// A builder for the transport's own client. On `wasm32` the browser's `fetch` follows
+/// redirects itself and no policy can be set; the answer's origin is still checked (see
+/// [`redirect`](crate::redirect_policy) on native targets and the README, "In the browser").
+#[cfg(target_arch = "wasm32")]
+fn http_client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+}
+
+/// The chunks of an answer's body, one at a time.
+#[cfg(not(target_arch = "wasm32"))]
+struct Chunks(reqwest::Response);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Chunks {
+    fn new(response: reqwest::Response) -> Self {
+        Self(response)
+    }
+
+    #[inline]
+    async fn next(&mut self) -> Result<Option<Bytes>, reqwest::Error> {
+        self.0.chunk().await
+    }
+}
+
+/// The chunks of an answer's body, one at a time (`fetch`'s body stream on `wasm32`, where
+/// reqwest has no `Response::chunk`).
+#[cfg(target_arch = "wasm32")]
+struct Chunks(std::pin::Pin<Box<dyn futures_core::Stream<Item = reqwest::Result<Bytes>>>>);
+
+#[cfg(target_arch = "wasm32")]
+impl Chunks {
+    fn new(response: reqwest::Response) -> Self {
+        Self(Box::pin(response.bytes_stream()))
+    }
+
+    async fn next(&mut self) -> Result<Option<Bytes>, reqwest::Error> {
+        use futures_util::StreamExt;
+        self.0.next().await.transpose()
+    }
+}
+
+/// A stream body read into memory on `wasm32` (see [`Body::buffered`]): the request to send
+/// instead of `request`, or `None` to send `request` as it is.
+#[cfg(target_arch = "wasm32")]
+async fn buffered_request(request: &Request) -> Result<Option<Request>, Error> {
+    let Some(body) = &request.body else {
+        return Ok(None);
+    };
+    Ok(body.buffered().await?.map(|body| {
+        let mut copy = request.clone();
+        copy.body = Some(body);
+        copy
+    }))
+}
+
 /// Reads the whole body, failing once it grows past `limit`. A body that arrives in one
 /// chunk (the usual case for PostgREST's answers) is kept as it is, without a copy.
 async fn read_body(
-    mut response: reqwest::Response,
+    response: reqwest::Response,
     length: Option<u64>,
     limit: usize,
 ) -> Result<Bytes, Error> {
-    let Some(first) = response.chunk().await.map_err(Error::from_reqwest)? else {
+    let mut response = Chunks::new(response);
+    let Some(first) = response.next().await.map_err(Error::from_reqwest)? else {
         return Ok(Bytes::new());
     };
     if first.len() > limit {
         return Err(Error::ResponseTooLarge { limit });
     }
-    let Some(second) = response.chunk().await.map_err(Error::from_reqwest)? else {
+    let Some(second) = response.next().await.map_err(Error::from_reqwest)? else {
         return Ok(first);
     };
     // Trust a `Content-Length` for the first allocation only up to a point: a server that
@@ -388,7 +458,7 @@ async fn read_body(
             return Err(Error::ResponseTooLarge { limit });
         }
         body.extend_from_slice(&chunk);
-        next = response.chunk().await.map_err(Error::from_reqwest)?;
+        next = response.next().await.map_err(Error::from_reqwest)?;
     }
     Ok(body.freeze())
 }
@@ -666,14 +736,14 @@ impl fmt::Debug for StreamingResponse {
 
 /// The body of `response` as a stream that fails once more than `limit` bytes arrived.
 fn limited_stream(response: reqwest::Response, limit: Option<u64>) -> ByteStream {
-    let state = (response, 0u64, false);
+    let state = (Chunks::new(response), 0u64, false);
     Box::pin(futures_util::stream::unfold(
         state,
         move |(mut response, seen, done)| async move {
             if done {
                 return None;
             }
-            match response.chunk().await {
+            match response.next().await {
                 Ok(Some(chunk)) => {
                     let seen = seen.saturating_add(chunk.len() as u64);
                     if let Some(limit) = limit
