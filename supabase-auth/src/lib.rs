@@ -61,10 +61,12 @@ mod client;
 mod error;
 mod error_code;
 mod events;
-#[cfg(feature = "file-store")]
+#[cfg(all(feature = "file-store", not(target_arch = "wasm32")))]
 mod file_store;
 mod http;
 mod identities;
+#[cfg(all(feature = "local-storage", target_arch = "wasm32"))]
+mod local_storage;
 mod mfa;
 mod oauth_server;
 mod params;
@@ -98,12 +100,14 @@ pub use client::{AuthClient, DEFAULT_REFRESH_MARGIN, FlowType};
 pub use error::Error;
 pub use error_code::ErrorCode;
 pub use events::{AuthChangeEvent, AuthStateChange, AuthSubscription};
-#[cfg(feature = "file-store")]
+#[cfg(all(feature = "file-store", not(target_arch = "wasm32")))]
 #[cfg_attr(docsrs, doc(cfg(feature = "file-store")))]
 pub use file_store::FileStore;
 /// Re-exported from `jsonwebtoken` (feature `jwt-verify`): keys for [`ClaimsOptions::jwks`].
 #[cfg(feature = "jwt-verify")]
 pub use jsonwebtoken::jwk::{Jwk, JwkSet};
+#[cfg(all(feature = "local-storage", target_arch = "wasm32"))]
+pub use local_storage::LocalStorageStore;
 pub use mfa::{
     AssuranceLevel, AssuranceLevels, EnrollFactor, EnrolledFactor, FactorList, Mfa, MfaChallenge,
     RecoveryCodeSet, RecoveryCodes, RecoveryCodesStatus, TotpEnrollment, WebauthnChallenge,

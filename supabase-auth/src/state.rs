@@ -5,9 +5,9 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use supabase_core::runtime::Instant;
 use supabase_core::{AccessToken, Clock, Method, RetryPolicy, Secret, TokenChangeSender};
 use tokio::sync::{OnceCell, broadcast};
-use tokio::time::Instant;
 
 use crate::http::{Bearer, Http};
 use crate::session::parse_auth_answer;
@@ -372,7 +372,8 @@ impl Inner {
     }
 
     /// `POST /token?grant_type=refresh_token`, retrying network errors and 5xx with the
-    /// core [`RetryPolicy`]'s backoff from 200 ms (tokio's sleep, so paused-clock tests work)
+    /// core [`RetryPolicy`]'s backoff from 200 ms (`supabase_core::runtime::sleep`: tokio's sleep on
+    /// native targets, so paused-clock tests work; `setTimeout` on wasm32)
     /// while the waits add up to less than 30 s: at most 8 attempts, as auth-js makes when
     /// requests are fast. Each attempt is bounded by the transport's timeout.
     async fn refresh_with_retries(&self, refresh_token: &Secret) -> Result<Session, Error> {
@@ -397,7 +398,7 @@ impl Inner {
                         %e,
                         "retrying the session refresh"
                     );
-                    tokio::time::sleep(delay).await;
+                    supabase_core::runtime::sleep(delay).await;
                     waited += delay;
                     attempt += 1;
                 }

@@ -29,7 +29,8 @@ use supabase_core::BoxError;
 /// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
 /// # }
 /// ```
-#[async_trait]
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
 pub trait SessionStore: Send + Sync + Debug {
     /// The value under `key`, if any.
     async fn get(&self, key: &str) -> Result<Option<String>, BoxError>;
@@ -63,7 +64,8 @@ impl Debug for MemoryStore {
     }
 }
 
-#[async_trait]
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
 impl SessionStore for MemoryStore {
     async fn get(&self, key: &str) -> Result<Option<String>, BoxError> {
         let items = self.items.lock().map_err(|_| "memory store poisoned")?;

@@ -57,7 +57,8 @@ impl fmt::Debug for SessionTokenProvider {
     }
 }
 
-#[async_trait]
+#[cfg_attr(not(target_arch = "wasm32"), async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait(?Send))]
 impl TokenProvider for SessionTokenProvider {
     async fn access_token(&self) -> Result<Option<AccessToken>, supabase_core::Error> {
         self.inner

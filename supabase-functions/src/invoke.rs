@@ -157,7 +157,7 @@ impl Invoke {
     /// it goes out with `Content-Length`, otherwise chunked.
     pub fn body_stream<S, E>(self, stream: S, length: Option<u64>) -> Self
     where
-        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        S: Stream<Item = Result<Bytes, E>> + supabase_core::MaybeSend + 'static,
         E: Into<BoxError>,
     {
         self.with_body(

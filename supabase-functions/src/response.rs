@@ -16,8 +16,15 @@ use crate::{ErrorResponse, EventStream, FunctionsError};
 /// The most of an error answer's body kept in [`ErrorResponse`] when the answer is streamed.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// A stream of the chunks of an answer's body.
+/// A stream of the chunks of an answer's body (`Send` on native targets, not on `wasm32`:
+/// see [`supabase_core::runtime`]).
+#[cfg(not(target_arch = "wasm32"))]
 pub type FunctionsByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, FunctionsError>> + Send>>;
+
+/// A stream of the chunks of an answer's body (`Send` on native targets, not on `wasm32`:
+/// see [`supabase_core::runtime`]).
+#[cfg(target_arch = "wasm32")]
+pub type FunctionsByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, FunctionsError>>>>;
 
 /// The data of an answer, decoded by its content type as functions-js does.
 #[derive(Debug, Clone, PartialEq)]

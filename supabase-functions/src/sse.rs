@@ -271,7 +271,7 @@ impl EventStream {
     /// Events parsed from chunks of bytes (for tests and other transports).
     pub fn from_chunks<S>(chunks: S) -> Self
     where
-        S: Stream<Item = Result<Bytes, supabase_core::Error>> + Send + 'static,
+        S: Stream<Item = Result<Bytes, supabase_core::Error>> + supabase_core::MaybeSend + 'static,
     {
         Self::new(Box::pin(chunks))
     }

@@ -1,7 +1,6 @@
 //! Sending a request: retries, error answers, decoding, `execute` and `.await`.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
 use serde::de::DeserializeOwned;
 use supabase_core::{ApiError, Method, Response};
@@ -85,9 +84,9 @@ impl<S: Shape> FilterBuilder<S> {
     }
 }
 
-/// The future of an awaited builder.
-pub type ResponseFuture<T> =
-    Pin<Box<dyn Future<Output = Result<PostgrestResponse<T>, Error>> + Send + 'static>>;
+/// The future of an awaited builder (`Send` on native targets, not on `wasm32`: see
+/// [`supabase_core::runtime`]).
+pub type ResponseFuture<T> = supabase_core::BoxFuture<'static, Result<PostgrestResponse<T>, Error>>;
 
 /// `.await` sends the request and decodes the answer as the builder's shape.
 impl<S: Shape + 'static> IntoFuture for FilterBuilder<S> {

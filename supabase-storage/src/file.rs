@@ -1,5 +1,6 @@
 //! The objects of one bucket (storage-js `storage.from(bucket)`).
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::path::Path;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -12,6 +13,7 @@ use supabase_core::{
     Body, ByteStream, HeaderMap, HeaderName, HeaderValue, Method, Multipart, Part, Request, Url,
     header_name, header_value, is_secret_header,
 };
+#[cfg(not(target_arch = "wasm32"))]
 use tokio::io::AsyncWriteExt;
 
 use crate::client::with_json;
@@ -133,6 +135,7 @@ impl FileApi {
     /// avatars.upload_file("big.bin", "/tmp/big.bin", &FileOptions::new().content_type("application/octet-stream")).await?;
     /// # Ok(()) }
     /// ```
+    #[cfg(not(target_arch = "wasm32"))]
     pub async fn upload_file(
         &self,
         path: &str,
@@ -160,7 +163,7 @@ impl FileApi {
         options: &FileOptions,
     ) -> Result<UploadResponse, Error>
     where
-        R: tokio::io::AsyncRead + Send + 'static,
+        R: tokio::io::AsyncRead + supabase_core::MaybeSend + 'static,
     {
         self.upload(path, Body::from_reader(reader, length), options)
             .await
@@ -183,7 +186,7 @@ impl FileApi {
         options: &FileOptions,
     ) -> Result<UploadResponse, Error>
     where
-        S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+        S: Stream<Item = Result<Bytes, E>> + supabase_core::MaybeSend + 'static,
         E: Into<supabase_core::BoxError>,
     {
         self.upload(path, Body::from_stream(stream, length), options)
@@ -388,6 +391,7 @@ impl FileApi {
     /// let written = avatars.download_to_file("big.bin", "/tmp/big.bin", &Default::default()).await?;
     /// # let _ = written; Ok(()) }
     /// ```
+    #[cfg(not(target_arch = "wasm32"))]
     pub async fn download_to_file(
         &self,
         path: &str,

@@ -195,6 +195,7 @@ impl FileApi {
     /// calling `on_progress` after each chunk. On failure the error is returned; resume
     /// with [`FileApi::resume_upload`] and the URL from [`ResumableUpload::url`] (use
     /// [`FileApi::create_resumable_upload`] directly to keep it).
+    #[cfg(not(target_arch = "wasm32"))]
     pub async fn upload_resumable_file(
         &self,
         path: &str,
@@ -337,7 +338,7 @@ impl ResumableUpload {
         mut on_progress: impl FnMut(UploadProgress),
     ) -> Result<UploadResponse, Error>
     where
-        R: AsyncRead + AsyncSeek + Unpin + Send,
+        R: AsyncRead + AsyncSeek + Unpin + supabase_core::MaybeSend,
     {
         source.seek(std::io::SeekFrom::Start(self.offset)).await?;
         let mut buffer =

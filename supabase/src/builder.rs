@@ -48,7 +48,7 @@ pub struct ClientBuilder {
     pub(crate) clock: Arc<dyn Clock>,
     #[cfg(feature = "auth")]
     pub(crate) auth: AuthOptions,
-    #[cfg(feature = "realtime")]
+    #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
     pub(crate) realtime: supabase_realtime::RealtimeOptions,
 }
 
@@ -102,7 +102,7 @@ impl ClientBuilder {
             clock: Arc::new(SystemClock),
             #[cfg(feature = "auth")]
             auth: AuthOptions::default(),
-            #[cfg(feature = "realtime")]
+            #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
             realtime: supabase_realtime::RealtimeOptions::default(),
         }
     }
@@ -183,7 +183,9 @@ impl ClientBuilder {
     pub fn access_token_fn<F, Fut>(self, fetch: F) -> Self
     where
         F: Fn() -> Fut + Send + Sync + 'static,
-        Fut: std::future::Future<Output = Result<Option<String>, BoxError>> + Send + 'static,
+        Fut: std::future::Future<Output = Result<Option<String>, BoxError>>
+            + supabase_core::MaybeSend
+            + 'static,
     {
         self.access_token(Arc::new(FnTokenProvider::new(fetch)))
     }
@@ -241,7 +243,7 @@ impl ClientBuilder {
     /// # let _ = supabase;
     /// # Ok(()) }
     /// ```
-    #[cfg(feature = "realtime")]
+    #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
     pub fn realtime(mut self, options: supabase_realtime::RealtimeOptions) -> Self {
         self.realtime = options;
         self

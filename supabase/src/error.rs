@@ -26,7 +26,7 @@ pub enum Error {
     #[error(transparent)]
     Functions(#[from] supabase_functions::FunctionsError),
     /// A Realtime error.
-    #[cfg(feature = "realtime")]
+    #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
     #[error(transparent)]
     Realtime(#[from] supabase_realtime::RealtimeError),
     /// The Auth client is not available on this client: it was built with the
@@ -79,7 +79,7 @@ impl Error {
                 | supabase_functions::FunctionsError::Fetch(e)
                 | supabase_functions::FunctionsError::Interrupted(e),
             ) => Some(e),
-            #[cfg(feature = "realtime")]
+            #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
             Error::Realtime(supabase_realtime::RealtimeError::Core(e)) => Some(e),
             #[cfg(feature = "storage")]
             Error::Storage(supabase_storage::Error::Core(e)) => Some(e),
@@ -205,7 +205,7 @@ impl Error {
 }
 
 /// Every public client, error and builder of the façade can cross threads and live in a
-/// `'static` task: checked when the crate compiles.
+/// `'static` task: checked when the crate compiles (on wasm32 too, except a stream `Body`).
 #[allow(dead_code)]
 fn assert_send_sync_static() {
     fn send_sync<T: Send + Sync + 'static>() {}
@@ -217,6 +217,8 @@ fn assert_send_sync_static() {
     send_sync::<supabase_core::Service>();
     send_sync::<supabase_core::Transport>();
     send_sync::<supabase_core::Error>();
+    // A stream body holds the caller's stream, which is not `Send` on wasm32.
+    #[cfg(not(target_arch = "wasm32"))]
     send::<supabase_core::Body>();
     #[cfg(feature = "auth")]
     {
@@ -241,7 +243,7 @@ fn assert_send_sync_static() {
         send_sync::<supabase_functions::FunctionsClient>();
         send_sync::<supabase_functions::FunctionsError>();
     }
-    #[cfg(feature = "realtime")]
+    #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
     {
         send_sync::<supabase_realtime::RealtimeClient>();
         send_sync::<supabase_realtime::RealtimeError>();
