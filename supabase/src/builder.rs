@@ -223,7 +223,7 @@ impl ClientBuilder {
     /// 30 s while any clone of the client lives. Off by default here: requests always refresh
     /// an expiring session lazily before they are sent, so a background task is only needed
     /// to keep a token fresh without making requests. When on, [`ClientBuilder::build`] must
-    /// run inside a tokio runtime.
+    /// run inside a tokio runtime (on wasm32 the task runs on the JavaScript event loop).
     #[cfg(feature = "auth")]
     pub fn auto_refresh_token(mut self, on: bool) -> Self {
         self.auth.auto_refresh = on;

@@ -14,7 +14,7 @@
 //!     token that expires in 30 s, inside the refresh margin, and refresh token
 //!     `refresh-1-<email>`); `grant_type=refresh_token` rotates `refresh-1-…` into `refresh-2-…`
 //!     with a token valid for an hour (claim `generation: 2`); `GET /__refreshes?email=` counts
-//!     the refreshes of that user.
+//!     the refreshes of that user; `/auth/v1/logout` answers 204.
 //! - `storage`: the in-memory Storage mock ([`StorageMock`]) with a public bucket `avatars`.
 //! - `other`: another origin; records what reached it (`GET /__seen`).
 
@@ -139,6 +139,9 @@ async fn api(
             }
             _ => return auth_error("validation_failed", "unsupported grant_type"),
         }
+    }
+    if path == "/auth/v1/logout" {
+        return StatusCode::NO_CONTENT.into_response();
     }
     if path == "/__refreshes" {
         let email = query.get("email").cloned().unwrap_or_default();

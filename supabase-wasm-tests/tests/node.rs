@@ -1,0 +1,286 @@
+//! The clients compiled to wasm32, run in Node (its `fetch`) by `wasm-bindgen-test`, against
+//! the mock servers `cargo xtask test` starts (`wasm-mock`, see `supabase-test-support`).
+//! The native versions of these cases live in the service crates' and the façade's tests.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use supabase::auth::{PasswordCredentials, SessionStore, SignOutScope};
+use supabase::postgrest::Order;
+use supabase::supabase_core::{Error as CoreError, TransportErrorKind};
+use supabase_storage::{FileOptions, StorageClient};
+use supabase_wasm_tests::{get_json, mock, user_jwt};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const ANON_KEY: &str = "anon-key-for-wasm-tests";
+
+/// The one row the PostgREST echo answers: what the request looked like.
+async fn echo(query: supabase::postgrest::QueryBuilder) -> Value {
+    let rows = query.select("*").execute::<Value>().await.unwrap().data;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    rows.into_iter().next().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_query_is_built_and_sent_with_the_project_key() {
+    let mock = mock();
+    let client = supabase::create_client(&mock.api, ANON_KEY).unwrap();
+    let response = client
+        .from("todos")
+        .select("id,title")
+        .eq("done", false)
+        .order("id", Order::desc())
+        .limit(2)
+        .execute::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+    let row = &response.data[0];
+    assert_eq!(row["method"], "GET");
+    assert_eq!(row["path"], "/rest/v1/todos");
+    assert_eq!(
+        row["query"],
+        "select=id%2Ctitle&done=eq.false&order=id.desc&limit=2"
+    );
+    assert_eq!(row["apikey"], ANON_KEY);
+    assert_eq!(row["authorization"], format!("Bearer {ANON_KEY}"));
+
+    // A write with a JSON body and `Prefer`.
+    let inserted = client
+        .from("todos")
+        .insert(json!({"title": "from wasm"}))
+        .select("*")
+        .execute::<Value>()
+        .await
+        .unwrap();
+    let row = &inserted.data[0];
+    assert_eq!(row["method"], "POST");
+    assert_eq!(
+        serde_json::from_str::<Value>(row["body"].as_str().unwrap()).unwrap(),
+        json!({"title": "from wasm"})
+    );
+    assert!(
+        row["prefer"]
+            .as_str()
+            .unwrap()
+            .contains("return=representation")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn with_auth_values_are_isolated_from_each_other_and_the_client() {
+    let mock = mock();
+    let client = supabase::create_client(&mock.api, ANON_KEY).unwrap();
+    let (alice, bob) = (user_jwt("alice"), user_jwt("bob"));
+    let as_alice = client.with_auth(&alice).unwrap();
+    let as_bob = client.with_auth(&bob).unwrap();
+    // All three at once, interleaved on the one JavaScript thread.
+    let (a, b, anon) = futures_util::join!(
+        echo(as_alice.from("todos")),
+        echo(as_bob.from("todos")),
+        echo(client.from("todos")),
+    );
+    assert_eq!(a["authorization"], format!("Bearer {alice}"));
+    assert_eq!(b["authorization"], format!("Bearer {bob}"));
+    assert_eq!(anon["authorization"], format!("Bearer {ANON_KEY}"));
+    for row in [&a, &b, &anon] {
+        assert_eq!(row["apikey"], ANON_KEY);
+    }
+    // The client itself never took the override.
+    let again = echo(client.from("todos")).await;
+    assert_eq!(again["authorization"], format!("Bearer {ANON_KEY}"));
+    // A malformed token is refused before anything is sent.
+    assert!(client.with_auth("not-a-jwt").is_err());
+}
+
+#[wasm_bindgen_test]
+async fn sign_in_then_one_refresh_for_concurrent_requests() {
+    let mock = mock();
+    let email = "refresh@example.com";
+    let client = supabase::create_client(&mock.api, ANON_KEY).unwrap();
+    let auth = client.auth().unwrap();
+
+    let wrong = auth
+        .sign_in_with_password(PasswordCredentials::email(email, "wrong"))
+        .await;
+    assert!(wrong.is_err(), "{wrong:?}");
+
+    // The session's token expires in 30 s: inside the 90 s margin, so the next request
+    // refreshes it first (the expiry is read from `Date.now()` through web-time).
+    let session = auth
+        .sign_in_with_password(PasswordCredentials::email(email, "correct horse"))
+        .await
+        .unwrap();
+    assert_eq!(session.user.email.as_deref(), Some(email));
+    let first_token = session.access_token.expose().to_owned();
+
+    let (a, b) = futures_util::join!(echo(client.from("todos")), echo(client.from("notes")));
+    let refreshed = auth.get_session().await.unwrap().expect("a session");
+    let token = refreshed.access_token.expose().to_owned();
+    assert_ne!(token, first_token);
+    assert_eq!(
+        refreshed.refresh_token.expose(),
+        format!("refresh-2-{email}")
+    );
+    assert_eq!(a["authorization"], format!("Bearer {token}"));
+    assert_eq!(b["authorization"], format!("Bearer {token}"));
+    // Refresh tokens rotate: both requests waited on one refresh.
+    let count = get_json(&format!("{}/__refreshes?email={email}", mock.api)).await;
+    assert_eq!(count["refreshes"], 1);
+
+    // with_auth still wins over the session.
+    let carol = user_jwt("carol");
+    let row = echo(client.with_auth(&carol).unwrap().from("todos")).await;
+    assert_eq!(row["authorization"], format!("Bearer {carol}"));
+
+    auth.sign_out(SignOutScope::Local).await.unwrap();
+    let row = echo(client.from("todos")).await;
+    assert_eq!(row["authorization"], format!("Bearer {ANON_KEY}"));
+}
+
+#[wasm_bindgen_test]
+async fn a_storage_upload_and_download() {
+    let mock = mock();
+    let storage = StorageClient::new(&mock.storage, ANON_KEY).unwrap();
+    let avatars = storage.from("avatars");
+
+    let uploaded = avatars
+        .upload(
+            "wasm/hello world.txt",
+            "hello from wasm",
+            &FileOptions::new().content_type("text/plain"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(uploaded.full_path, "avatars/wasm/hello world.txt");
+    let bytes = avatars
+        .download("wasm/hello world.txt", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(&bytes[..], b"hello from wasm");
+
+    // A streamed body: fetch takes no request stream from reqwest, so the transport reads
+    // it into memory and sends it with its length.
+    let chunks = futures_util::stream::iter(
+        ["chunk one, ", "chunk two"].map(|c| Ok::<_, std::io::Error>(bytes::Bytes::from(c))),
+    );
+    avatars
+        .upload_stream("wasm/streamed.txt", chunks, Some(20), &FileOptions::new())
+        .await
+        .unwrap();
+    let bytes = avatars
+        .download("wasm/streamed.txt", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(&bytes[..], b"chunk one, chunk two");
+
+    // A stream shorter than announced fails and sends nothing.
+    let short = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from("ab"))]);
+    let err = avatars
+        .upload_stream("wasm/short.txt", short, Some(5), &FileOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        avatars
+            .download("wasm/short.txt", &Default::default())
+            .await
+            .is_err(),
+        "{err:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn redirects_same_origin_followed_other_origin_refused() {
+    let mock = mock();
+    let client = supabase::create_client(&mock.api, ANON_KEY).unwrap();
+
+    // fetch follows the same-origin redirect; the answer is accepted.
+    let row = echo(client.from("redirect_same")).await;
+    assert_eq!(row["path"], "/rest/v1/todos");
+
+    // The other origin's answer is refused: an error, its body never read or returned.
+    let err = client
+        .from("redirect_away")
+        .select("*")
+        .execute::<Value>()
+        .await
+        .unwrap_err();
+    let supabase::postgrest::Error::Core(core) = &err else {
+        panic!("expected a core error, got {err:?}");
+    };
+    assert!(
+        matches!(
+            core,
+            CoreError::Transport {
+                kind: TransportErrorKind::Redirect,
+                ..
+            }
+        ),
+        "{core:?}"
+    );
+    // What the client cannot prevent on wasm32: fetch sent the redirected request before
+    // the client saw the answer. Record what reached the other origin (Node's fetch drops
+    // `Authorization` on a cross-origin redirect and keeps `apikey`; a browser also asks the
+    // other origin's CORS preflight first). The README, "In the browser", says the same.
+    let seen = get_json(&format!("{}/__seen", mock.other)).await;
+    wasm_bindgen_test::console_log!("reached the other origin: {seen}");
+    assert!(
+        seen.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["authorization"] == false),
+        "{seen}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn local_storage_store_keeps_the_session() {
+    // Node has no localStorage: a minimal one, as a browser has.
+    js_sys::Function::new_no_args(
+        "const m = new Map(); globalThis.localStorage = {
+            getItem: k => (m.has(k) ? m.get(k) : null),
+            setItem: (k, v) => { m.set(k, String(v)); },
+            removeItem: k => { m.delete(k); },
+        };",
+    )
+    .call0(&wasm_bindgen::JsValue::NULL)
+    .unwrap();
+    let store = Arc::new(supabase::auth::LocalStorageStore::new());
+    store.set("k", "v").await.unwrap();
+    assert_eq!(store.get("k").await.unwrap().as_deref(), Some("v"));
+    store.remove("k").await.unwrap();
+    assert_eq!(store.get("k").await.unwrap(), None);
+
+    let mock = mock();
+    let email = "stored@example.com";
+    let client = supabase::Client::builder(&mock.api, ANON_KEY)
+        .session_store(store.clone())
+        .build()
+        .unwrap();
+    client
+        .auth()
+        .unwrap()
+        .sign_in_with_password(PasswordCredentials::email(email, "correct horse"))
+        .await
+        .unwrap();
+    // The session is in localStorage, as supabase-js keeps it: a new client (a reload)
+    // finds it there.
+    let key = client.auth().unwrap().storage_key().to_owned();
+    let stored = store.get(&key).await.unwrap().expect("the stored session");
+    assert!(stored.contains("refresh-1-stored@example.com"));
+    let reloaded = supabase::Client::builder(&mock.api, ANON_KEY)
+        .session_store(store.clone())
+        .build()
+        .unwrap();
+    let session = reloaded.auth().unwrap().get_session().await.unwrap();
+    assert_eq!(
+        session.expect("restored").user.email.as_deref(),
+        Some(email)
+    );
+    js_sys::Function::new_no_args("delete globalThis.localStorage;")
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap();
+    assert!(store.get("k").await.is_err());
+}
