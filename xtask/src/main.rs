@@ -1,7 +1,8 @@
 //! Project automation, run as `cargo xtask <task>`.
 //!
 //! - `test`: everything CI checks: formatting, clippy (`-D warnings`), every test (unit,
-//!   integration, doc tests), the examples, the docs and the feature combinations.
+//!   integration, doc tests), the examples, the docs, the wasm32 build of every library crate
+//!   and the wasm tests in Node (see the `wasm` module), and the feature combinations.
 //! - `conformance [DIR] [--write-md]`: runs every supabase-js golden of DIR (default: the
 //!   carried fixtures) against the Rust client (`supabase-conformance`); `--write-md`
 //!   regenerates `CONFORMANCE.md` from the deliberate-difference rules.
@@ -9,6 +10,7 @@
 //! - `stress [RUNS]`: runs every integration test binary RUNS times pinned to a CPU shared
 //!   with a busy process, and reports any hang (with its stacks) or failure (see the `stress`
 //!   module). Never part of `test`.
+//! - `wasm`: only the wasm32 steps of `test`.
 //! - `bench [--quick]`: the benchmarks of `supabase-bench` (never part of `test`), and the
 //!   report `BENCHMARKS.md` made from that run.
 //!
@@ -24,6 +26,7 @@ use std::time::{Duration, Instant};
 mod bench;
 mod fuzz;
 mod stress;
+mod wasm;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::run(rest),
         "stress" => stress::run(rest),
         "bench" => bench::bench(rest),
+        "wasm" => wasm::steps().map(|_| ()),
         "help" | "--help" | "-h" => {
             print_help();
             Ok(())
@@ -59,6 +63,7 @@ fn print_help() {
     println!();
     println!("tasks:");
     println!("  test   fmt check, clippy -D warnings, all tests incl. doc tests, examples, docs,");
+    println!("         wasm32 build of every library crate and the wasm tests in Node,");
     println!("         feature combinations (extra arguments go to `cargo test`)");
     println!("  conformance [DIR] [--write-md]: judge every supabase-js golden of DIR (default:");
     println!("         the carried fixtures); --write-md regenerates CONFORMANCE.md");
@@ -68,6 +73,7 @@ fn print_help() {
     println!("         test binary RUNS times (default 20), each pinned to a CPU with a competing");
     println!("         busy process; a run over the limit (default 120 s) is a hang: its stacks");
     println!("         and unfinished tests are printed; fails on any hang or failure");
+    println!("  wasm   only the wasm32 steps of `test` (build checks, the wasm tests in Node)");
     println!("  bench  run the benchmarks against an in-process server and write BENCHMARKS.md");
     println!("         (`--quick`: a short smoke run whose figures are only indicative)");
 }
@@ -136,16 +142,19 @@ fn test(extra: &[String]) -> Result {
             "--exclude",
             "supabase-bench",
             "--exclude",
+            "supabase-wasm-tests",
+            "--exclude",
             "xtask",
         ],
         &[],
     )?;
+    let wasm_steps = wasm::steps()?;
     for (name, args) in feature_matrix() {
         step(&format!("features: {name}"), &args, &[])?;
     }
     println!(
         "\nxtask test: all {} steps passed in {:.0?}",
-        steps + 1,
+        steps + 1 + wasm_steps,
         started.elapsed()
     );
     Ok(())
@@ -270,7 +279,7 @@ fn tests_with_watchdog(args: &[&str]) -> Result {
     for attempt in 1..=2 {
         println!("\n==> {name}: cargo {} (attempt {attempt})", args.join(" "));
         let started = Instant::now();
-        match run_with_limit(args, TEST_STEP_LIMIT)? {
+        match run_with_limit(args, &[], TEST_STEP_LIMIT)? {
             Some(status) if status.success() => {
                 println!("<== {name}: ok ({:.1?})", started.elapsed());
                 if attempt > 1 {
@@ -297,11 +306,16 @@ fn tests_with_watchdog(args: &[&str]) -> Result {
 
 /// Runs cargo in its own process group; `None` when it ran past `limit` (the whole group,
 /// test binaries included, is then killed).
-fn run_with_limit(args: &[&str], limit: Duration) -> Result<Option<ExitStatus>> {
+fn run_with_limit(
+    args: &[&str],
+    env: &[(&str, &str)],
+    limit: Duration,
+) -> Result<Option<ExitStatus>> {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut child = Command::new(&cargo)
         .current_dir(project_root())
         .args(args)
+        .envs(env.iter().copied())
         .process_group(0)
         .spawn()
         .map_err(|e| format!("could not run {cargo}: {e}"))?;
