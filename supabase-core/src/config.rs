@@ -185,7 +185,8 @@ pub fn validate_base_url(url: &str) -> Result<Url, Error> {
             parsed.scheme()
         )));
     }
-    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    // On wasm32 TLS is the browser's, whatever the features.
+    #[cfg(not(any(feature = "rustls", feature = "native-tls", target_arch = "wasm32")))]
     if parsed.scheme() == "https" {
         return Err(invalid(
             "an https URL needs TLS: enable the `rustls` (default) or `native-tls` feature".into(),

@@ -284,3 +284,34 @@ async fn local_storage_store_keeps_the_session() {
         .unwrap();
     assert!(store.get("k").await.is_err());
 }
+
+/// The README's "In the browser" example, compiled here so that it stays true.
+#[allow(dead_code)]
+fn readme_example() -> Result<(), supabase::Error> {
+    use supabase::auth::LocalStorageStore;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Todo {
+        id: i64,
+        title: String,
+    }
+
+    let supabase = supabase::Client::builder("https://xyzcompany.supabase.co", "public-anon-key")
+        .session_store(Arc::new(LocalStorageStore::new())) // survives a reload, as supabase-js
+        .build()?;
+    wasm_bindgen_futures::spawn_local(async move {
+        let auth = supabase.auth().expect("auth");
+        if auth.get_session().await.ok().flatten().is_none() {
+            let login = PasswordCredentials::email("ada@example.com", "correct horse");
+            let _ = auth.sign_in_with_password(login).await;
+        }
+        let todos = supabase
+            .from("todos")
+            .select("id,title")
+            .execute::<Todo>()
+            .await;
+        web_sys::console::log_1(&format!("{todos:?}").into());
+    });
+    Ok(())
+}
