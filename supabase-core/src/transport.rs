@@ -36,7 +36,7 @@ pub struct TransportOptions {
     /// Time limit of every request unless the request sets its own.
     pub timeout: Option<Duration>,
     /// A caller-supplied client whose connection pool is used; a new one otherwise (built
-    /// with [`redirect_policy`]; build yours with it too, see there why).
+    /// with [`redirect_policy`](crate::redirect_policy); build yours with it too, see there why).
     pub http_client: Option<reqwest::Client>,
     /// Answers with a larger body fail with [`Error::ResponseTooLarge`].
     pub max_response_bytes: usize,
@@ -173,7 +173,7 @@ impl Transport {
     ///
     /// Returns the response whatever its status; use [`Response::error_for_status`] to turn
     /// non-2xx answers into [`Error::Api`]. A redirect is followed only to the same origin
-    /// (see [`redirect_policy`]); an answer that came from another origin anyway (a
+    /// (see [`redirect_policy`](crate::redirect_policy)); an answer that came from another origin anyway (a
     /// caller-supplied client with another policy) is an error, and its body is not read.
     pub async fn send(
         &self,
