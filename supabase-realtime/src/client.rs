@@ -152,7 +152,9 @@ impl RealtimeOptions {
     /// Opens the byte stream the websocket runs over, instead of a TCP (and TLS) connection
     /// to the URL's host: for in-memory test servers (whose replies then never wait on the
     /// kernel, so tests under tokio's paused clock stay deterministic) or custom proxies. The
-    /// websocket handshake (with the URL's path and query) still runs over it.
+    /// websocket handshake (with the URL's path and query) still runs over it. Native targets
+    /// only: in the browser the `WebSocket` opens the connection.
+    #[cfg(not(target_arch = "wasm32"))]
     #[must_use]
     pub fn connector<F, Fut, S>(mut self, connect: F) -> Self
     where
@@ -235,10 +237,16 @@ impl ClientShared {
         {
             let mut start = self.start.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(config) = start.take() {
-                let handle = tokio::runtime::Handle::try_current().map_err(|_| {
-                    RealtimeError::InvalidInput("realtime needs a tokio runtime".into())
-                })?;
-                handle.spawn(socket::run(config));
+                #[cfg(not(target_arch = "wasm32"))]
+                {
+                    let handle = tokio::runtime::Handle::try_current().map_err(|_| {
+                        RealtimeError::InvalidInput("realtime needs a tokio runtime".into())
+                    })?;
+                    handle.spawn(socket::run(config));
+                }
+                // On wasm32 the socket task runs on the JavaScript event loop.
+                #[cfg(target_arch = "wasm32")]
+                wasm_bindgen_futures::spawn_local(socket::run(config));
             }
         }
         self.cmd_tx

@@ -48,6 +48,8 @@
     )
 )]
 
+#[cfg(target_arch = "wasm32")]
+mod browser;
 mod channel;
 mod client;
 mod error;

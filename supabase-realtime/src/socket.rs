@@ -1,32 +1,49 @@
 //! The socket task: owns the websocket, the refs, every channel's join state, heartbeats,
 //! reconnects and token pushes. Handles talk to it through commands.
+// On wasm32 the frames hold `String` / `Vec<u8>` themselves, so the `.into()` that turns them
+// into tungstenite's types on native targets is a no-op there.
+#![cfg_attr(target_arch = "wasm32", allow(clippy::useless_conversion))]
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use supabase_core::{Clock, Secret, TokenChanges, TokenProvider, decode_jwt_exp, redact_secrets};
-use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::Instant;
+
+// The websocket and the timers: tokio-tungstenite and tokio's on native targets, the
+// browser's on wasm32 (see `browser`).
+#[cfg(target_arch = "wasm32")]
+use crate::browser::{Instant, WsMessage, sleep_until, timeout};
+#[cfg(not(target_arch = "wasm32"))]
+use futures_util::SinkExt;
+#[cfg(not(target_arch = "wasm32"))]
+use tokio::net::TcpStream;
+#[cfg(not(target_arch = "wasm32"))]
+use tokio::time::{Instant, sleep_until, timeout};
+#[cfg(not(target_arch = "wasm32"))]
 use tokio_tungstenite::tungstenite::Message as WsMessage;
+#[cfg(not(target_arch = "wasm32"))]
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::RealtimeError;
 use crate::channel::{BroadcastMessage, ChannelShared, ChannelState, ChannelStatus};
-use crate::client::{Backoff, Connector, Io, Registry, SocketStats};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::client::Io;
+use crate::client::{Backoff, Connector, Registry, SocketStats};
 use crate::postgres::parse_push;
 use crate::presence::{self, PresenceState};
 use crate::protocol::{
     self, BroadcastPayload, DecodeError, Incoming, Message, PHOENIX_TOPIC, UserBroadcast, events,
 };
 
+#[cfg(not(target_arch = "wasm32"))]
 type Ws = WebSocketStream<MaybeTlsStream<Box<dyn Io>>>;
+#[cfg(target_arch = "wasm32")]
+type Ws = crate::browser::BrowserSocket;
 type Done<T> = oneshot::Sender<T>;
 
 /// What the task needs to start.
@@ -113,7 +130,7 @@ enum Pending {
     },
 }
 
-type TokenWatch = Pin<Box<dyn Future<Output = (usize, TokenChanges, bool)> + Send>>;
+type TokenWatch = supabase_core::BoxFuture<'static, (usize, TokenChanges, bool)>;
 
 fn provider_key(p: &Arc<dyn TokenProvider>) -> usize {
     Arc::as_ptr(p).cast::<()>() as usize
@@ -208,7 +225,7 @@ async fn next_frame(conn: &mut Option<Ws>) -> Option<Result<WsMessage, String>> 
 
 async fn sleep_until_opt(at: Option<Instant>) {
     match at {
-        Some(at) => tokio::time::sleep_until(at).await,
+        Some(at) => sleep_until(at).await,
         None => std::future::pending().await,
     }
 }
@@ -238,7 +255,7 @@ impl Socket {
         }
         // Every handle is gone: close politely, without waiting long.
         if let Some(mut ws) = self.conn.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(1), ws.close(None)).await;
+            let _ = timeout(Duration::from_secs(1), ws.close(None)).await;
         }
     }
 
@@ -455,7 +472,7 @@ impl Socket {
 
     async fn connect(&mut self) {
         self.reconnect_at = None;
-        let attempt = tokio::time::timeout(
+        let attempt = timeout(
             self.cfg.timeout,
             Self::open(self.cfg.ws_url.clone(), self.cfg.connector.clone()),
         )
@@ -489,8 +506,15 @@ impl Socket {
         }
     }
 
+    /// Opens the browser's websocket (no connector there: the browser opens the connection).
+    #[cfg(target_arch = "wasm32")]
+    async fn open(url: Secret, _connector: Option<Connector>) -> Result<(Ws, ()), String> {
+        Ok((Ws::connect(url.expose()).await?, ()))
+    }
+
     /// Opens the byte stream (the connector's, or TCP to the URL's host) and runs the
     /// websocket handshake over it (with TLS for `wss`).
+    #[cfg(not(target_arch = "wasm32"))]
     async fn open(url: Secret, connector: Option<Connector>) -> Result<(Ws, ()), String> {
         let url = url.expose();
         let stream: Box<dyn Io> = match &connector {
@@ -945,7 +969,7 @@ impl Socket {
     async fn heartbeat(&mut self) {
         if self.pending_heartbeat.is_some() {
             if let Some(mut ws) = self.conn.take() {
-                let _ = tokio::time::timeout(Duration::from_millis(100), ws.close(None)).await;
+                let _ = timeout(Duration::from_millis(100), ws.close(None)).await;
             }
             self.connection_lost("heartbeat timeout");
             return;

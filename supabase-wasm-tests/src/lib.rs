@@ -20,6 +20,8 @@ mod wasm {
         pub storage: String,
         /// Another origin, which records what reached it (`/__seen`).
         pub other: String,
+        /// A project URL whose Realtime is the Realtime mock (frames: `<api>/__realtime_frames`).
+        pub realtime: String,
     }
 
     /// `process.env[name]` in Node, if set.
@@ -49,6 +51,7 @@ mod wasm {
             api: field("api"),
             storage: field("storage"),
             other: field("other"),
+            realtime: field("realtime"),
         }
     }
 

@@ -285,6 +285,45 @@ async fn local_storage_store_keeps_the_session() {
     assert!(store.get("k").await.is_err());
 }
 
+#[wasm_bindgen_test]
+async fn realtime_joins_with_the_users_token_and_echoes_a_broadcast() {
+    use futures_util::StreamExt;
+    use supabase::realtime::BroadcastPayload;
+
+    let mock = mock();
+    let client = supabase::create_client(&mock.realtime, ANON_KEY).unwrap();
+    let jwt = user_jwt("rita");
+    let mut builder = client
+        .with_auth(&jwt)
+        .unwrap()
+        .channel("wasm-room")
+        .unwrap()
+        .broadcast_self(true)
+        .broadcast_ack(true);
+    let mut messages = builder.broadcast("msg");
+    // The browser's WebSocket (Node's), the socket task on the JavaScript event loop.
+    let channel = builder.subscribe().await.unwrap();
+    channel
+        .send_broadcast("msg", &json!({"text": "hi from wasm"}))
+        .await
+        .unwrap();
+    let message = messages.next().await.expect("the echoed broadcast");
+    assert_eq!(
+        message.payload,
+        BroadcastPayload::Json(json!({"text": "hi from wasm"}))
+    );
+
+    let frames = get_json(&format!("{}/__realtime_frames", mock.api)).await;
+    let join = frames
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["event"] == "phx_join" && f["topic"] == "realtime:wasm-room")
+        .unwrap_or_else(|| panic!("no join in {frames}"));
+    assert_eq!(join["payload"]["access_token"], jwt.as_str());
+    channel.unsubscribe().await.unwrap();
+}
+
 /// The README's "In the browser" example, compiled here so that it stays true.
 #[allow(dead_code)]
 fn readme_example() -> Result<(), supabase::Error> {

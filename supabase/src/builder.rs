@@ -48,7 +48,7 @@ pub struct ClientBuilder {
     pub(crate) clock: Arc<dyn Clock>,
     #[cfg(feature = "auth")]
     pub(crate) auth: AuthOptions,
-    #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+    #[cfg(feature = "realtime")]
     pub(crate) realtime: supabase_realtime::RealtimeOptions,
 }
 
@@ -102,7 +102,7 @@ impl ClientBuilder {
             clock: Arc::new(SystemClock),
             #[cfg(feature = "auth")]
             auth: AuthOptions::default(),
-            #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+            #[cfg(feature = "realtime")]
             realtime: supabase_realtime::RealtimeOptions::default(),
         }
     }
@@ -243,7 +243,7 @@ impl ClientBuilder {
     /// # let _ = supabase;
     /// # Ok(()) }
     /// ```
-    #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+    #[cfg(feature = "realtime")]
     pub fn realtime(mut self, options: supabase_realtime::RealtimeOptions) -> Self {
         self.realtime = options;
         self

@@ -73,7 +73,7 @@ struct Shared {
     functions: supabase_functions::FunctionsClient,
     /// The Realtime client: one socket for every clone and scoped client, each channel
     /// carrying the token source of the client value that opened it.
-    #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+    #[cfg(feature = "realtime")]
     realtime: supabase_realtime::RealtimeClient,
     /// The background refresh, when asked for; it stops when the last clone is dropped.
     #[cfg(feature = "auth")]
@@ -119,7 +119,7 @@ impl Client {
             feature = "postgrest",
             feature = "storage",
             feature = "functions",
-            all(feature = "realtime", not(target_arch = "wasm32"))
+            feature = "realtime"
         ))]
         let service = |path: &str| -> Result<supabase_core::Service, Error> {
             Ok(
@@ -166,7 +166,7 @@ impl Client {
         let storage = supabase_storage::StorageClient::from_service(service("storage/v1")?);
         #[cfg(feature = "functions")]
         let functions = supabase_functions::FunctionsClient::from_service(service("functions/v1")?);
-        #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+        #[cfg(feature = "realtime")]
         let realtime = supabase_realtime::RealtimeClient::from_service_with(
             service("realtime/v1")?,
             builder.realtime.clone(),
@@ -186,7 +186,7 @@ impl Client {
                 storage,
                 #[cfg(feature = "functions")]
                 functions,
-                #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+                #[cfg(feature = "realtime")]
                 realtime,
                 #[cfg(feature = "auth")]
                 _auto_refresh: auto_refresh,
@@ -297,7 +297,7 @@ impl Client {
 
     /// The Realtime client, whose channels carry this client value's token source. Every
     /// clone and scoped client shares one socket.
-    #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+    #[cfg(feature = "realtime")]
     pub fn realtime(&self) -> supabase_realtime::RealtimeClient {
         self.shared
             .realtime
@@ -316,7 +316,7 @@ impl Client {
     /// # let _ = (channel, &mut messages);
     /// # Ok(()) }
     /// ```
-    #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+    #[cfg(feature = "realtime")]
     pub fn channel(&self, name: &str) -> Result<supabase_realtime::ChannelBuilder, Error> {
         Ok(self.realtime().channel(name)?)
     }

@@ -26,7 +26,7 @@ pub enum Error {
     #[error(transparent)]
     Functions(#[from] supabase_functions::FunctionsError),
     /// A Realtime error.
-    #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+    #[cfg(feature = "realtime")]
     #[error(transparent)]
     Realtime(#[from] supabase_realtime::RealtimeError),
     /// The Auth client is not available on this client: it was built with the
@@ -79,7 +79,7 @@ impl Error {
                 | supabase_functions::FunctionsError::Fetch(e)
                 | supabase_functions::FunctionsError::Interrupted(e),
             ) => Some(e),
-            #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+            #[cfg(feature = "realtime")]
             Error::Realtime(supabase_realtime::RealtimeError::Core(e)) => Some(e),
             #[cfg(feature = "storage")]
             Error::Storage(supabase_storage::Error::Core(e)) => Some(e),
@@ -243,7 +243,7 @@ fn assert_send_sync_static() {
         send_sync::<supabase_functions::FunctionsClient>();
         send_sync::<supabase_functions::FunctionsError>();
     }
-    #[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+    #[cfg(feature = "realtime")]
     {
         send_sync::<supabase_realtime::RealtimeClient>();
         send_sync::<supabase_realtime::RealtimeError>();

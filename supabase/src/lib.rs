@@ -72,7 +72,7 @@ pub use supabase_functions as functions;
 #[cfg(feature = "postgrest")]
 pub use supabase_postgrest as postgrest;
 /// The Realtime client crate.
-#[cfg(all(feature = "realtime", not(target_arch = "wasm32")))]
+#[cfg(feature = "realtime")]
 pub use supabase_realtime as realtime;
 /// The Storage client crate.
 #[cfg(feature = "storage")]

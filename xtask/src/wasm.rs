@@ -1,11 +1,12 @@
-//! The wasm32 steps of `cargo xtask test`: every library crate builds for
+//! The wasm32 steps of `cargo xtask test`: every library crate (Realtime too) builds for
 //! `wasm32-unknown-unknown` (clippy, `-D warnings`), and the tests of `supabase-wasm-tests`
 //! run in Node against the mock servers of `wasm-mock`.
 //!
 //! What they need is installed when missing: the target (`rustup target add`) and
 //! `wasm-bindgen-cli` at the version of `wasm-bindgen` in `Cargo.lock` (`cargo install`, into
 //! `target/wasm-bindgen-<version>/`; a matching `wasm-bindgen-test-runner` on `PATH` is used
-//! as it is). Node must be there (the CI machine has Node 20).
+//! as it is). Node must be there (the CI machine has Node 20, whose `WebSocket`, needed by
+//! the Realtime test, is behind `--experimental-websocket`: added to `NODE_OPTIONS` then).
 
 use std::env;
 use std::io::{BufRead, BufReader};
@@ -18,12 +19,13 @@ use crate::{Result, cargo, project_root, run_with_limit};
 const TARGET: &str = "wasm32-unknown-unknown";
 
 /// The crates that must build for wasm32 with their default features.
-const CRATES: [&str; 6] = [
+const CRATES: [&str; 7] = [
     "supabase-sdk-core",
     "supabase-sdk-postgrest",
     "supabase-sdk-auth",
     "supabase-sdk-storage",
     "supabase-sdk-functions",
+    "supabase-sdk-realtime",
     "supabase-sdk",
 ];
 
@@ -220,6 +222,14 @@ fn node_tests() -> Result {
     result
 }
 
+/// Whether Node has a global `WebSocket` without flags.
+fn node_has_websocket() -> bool {
+    Command::new("node")
+        .args(["-e", "process.stdout.write(typeof WebSocket)"])
+        .output()
+        .is_ok_and(|out| out.stdout == b"function")
+}
+
 fn run_node_tests(name: &str, runner: &Path, urls: &str) -> Result {
     let args = [
         "test",
@@ -230,13 +240,22 @@ fn run_node_tests(name: &str, runner: &Path, urls: &str) -> Result {
         "--tests",
     ];
     let runner = runner.to_string_lossy().into_owned();
-    let env = [
+    let mut env = vec![
         (
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
             runner.as_str(),
         ),
         ("SUPABASE_WASM_MOCK", urls),
     ];
+    // Realtime needs a global `WebSocket`: Node 22 has one, Node 20 behind a flag.
+    let node_options;
+    if !node_has_websocket() {
+        node_options = match env::var("NODE_OPTIONS") {
+            Ok(options) if !options.is_empty() => format!("{options} --experimental-websocket"),
+            _ => "--experimental-websocket".to_owned(),
+        };
+        env.push(("NODE_OPTIONS", node_options.as_str()));
+    }
     let shown: String = env.iter().map(|(k, v)| format!("{k}='{v}' ")).collect();
     println!("\n==> {name}: {shown}cargo {}", args.join(" "));
     let started = Instant::now();

@@ -2,8 +2,8 @@
 //! `cargo xtask test`): the test code runs inside Node, so the servers run in this separate
 //! process, started by the test command, on free loopback ports.
 //!
-//! It prints one JSON line, `{"api": URL, "storage": URL, "other": URL}`, then serves until
-//! its standard input closes (or it is killed):
+//! It prints one JSON line, `{"api": URL, "storage": URL, "other": URL, "realtime": URL}`,
+//! then serves until its standard input closes (or it is killed):
 //!
 //! - `api`: a project URL.
 //!   - `/rest/v1/<anything>`: answers one row describing the request (method, path, query,
@@ -17,6 +17,9 @@
 //!     the refreshes of that user; `/auth/v1/logout` answers 204.
 //! - `storage`: the in-memory Storage mock ([`StorageMock`]) with a public bucket `avatars`.
 //! - `other`: another origin; records what reached it (`GET /__seen`).
+//! - `realtime`: a project URL whose `/realtime/v1/websocket` is the Realtime mock
+//!   ([`RealtimeMock`]: joins answered `ok`, broadcasts echoed as the channel asks);
+//!   `GET <api>/__realtime_frames` lists the frames it received.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -31,6 +34,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use supabase_test_support::mint_jwt;
+use supabase_test_support::realtime_mock::RealtimeMock;
 use supabase_test_support::storage_mock::StorageMock;
 
 #[derive(Clone, Default)]
@@ -38,6 +42,7 @@ struct Shared {
     other: String,
     refreshes: Arc<Mutex<HashMap<String, u64>>>,
     seen: Arc<Mutex<Vec<Value>>>,
+    realtime: Option<Arc<RealtimeMock>>,
 }
 
 fn now() -> u64 {
@@ -140,6 +145,14 @@ async fn api(
             _ => return auth_error("validation_failed", "unsupported grant_type"),
         }
     }
+    if path == "/__realtime_frames" {
+        let frames = shared
+            .realtime
+            .as_ref()
+            .map(|r| r.frames())
+            .unwrap_or_default();
+        return axum::Json(Value::Array(frames)).into_response();
+    }
     if path == "/auth/v1/logout" {
         return StatusCode::NO_CONTENT.into_response();
     }
@@ -183,7 +196,11 @@ async fn listen(app: axum::Router) -> String {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let shared = Shared::default();
+    let realtime = Arc::new(RealtimeMock::start().await);
+    let shared = Shared {
+        realtime: Some(Arc::clone(&realtime)),
+        ..Shared::default()
+    };
     let other_url = listen(
         axum::Router::new()
             .fallback(other)
@@ -199,7 +216,12 @@ async fn main() {
     storage.create_bucket("avatars", true);
     println!(
         "{}",
-        json!({"api": api_url, "storage": storage.storage_url(), "other": other_url})
+        json!({
+            "api": api_url,
+            "storage": storage.storage_url(),
+            "other": other_url,
+            "realtime": realtime.url(),
+        })
     );
     // Serve until the test command closes our standard input (or kills us).
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
