@@ -22,6 +22,8 @@ mod wasm {
         pub other: String,
         /// A project URL whose Realtime is the Realtime mock (frames: `<api>/__realtime_frames`).
         pub realtime: String,
+        /// The Edge Functions endpoint of the Functions mock (`…/functions/v1`).
+        pub functions: String,
     }
 
     /// `process.env[name]` in Node, if set.
@@ -52,6 +54,7 @@ mod wasm {
             storage: field("storage"),
             other: field("other"),
             realtime: field("realtime"),
+            functions: field("functions"),
         }
     }
 

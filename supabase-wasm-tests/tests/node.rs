@@ -286,6 +286,46 @@ async fn local_storage_store_keeps_the_session() {
 }
 
 #[wasm_bindgen_test]
+async fn functions_json_as_a_user_and_server_sent_events_streamed() {
+    use futures_util::StreamExt;
+    use supabase::functions::FunctionsClient;
+    use supabase::supabase_core::StaticTokenProvider;
+
+    let mock = mock();
+    let functions = FunctionsClient::new(&mock.functions, ANON_KEY).unwrap();
+    let jwt = user_jwt("fiona");
+    let as_user =
+        functions.with_token_provider(Arc::new(StaticTokenProvider::from_token(&jwt).unwrap()));
+    let echo: Value = as_user
+        .invoke("hello")
+        .body_json(&json!({"name": "Ada"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(echo["method"], "POST");
+    assert_eq!(echo["body"], r#"{"name":"Ada"}"#);
+    assert_eq!(echo["user"]["sub"], "fiona");
+
+    // A streamed answer: the body read chunk by chunk from fetch's stream.
+    let events: Vec<_> = functions
+        .invoke("sse")
+        .query("n", "5")
+        .events()
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(events.len(), 5);
+    for (i, event) in events.iter().enumerate() {
+        let event = event.as_ref().unwrap();
+        assert_eq!(event.id, i.to_string());
+        assert_eq!(event.json::<Value>().unwrap()["n"], i);
+    }
+}
+
+#[wasm_bindgen_test]
 async fn realtime_joins_with_the_users_token_and_echoes_a_broadcast() {
     use futures_util::StreamExt;
     use supabase::realtime::BroadcastPayload;

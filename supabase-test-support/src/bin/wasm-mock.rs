@@ -2,8 +2,8 @@
 //! `cargo xtask test`): the test code runs inside Node, so the servers run in this separate
 //! process, started by the test command, on free loopback ports.
 //!
-//! It prints one JSON line, `{"api": URL, "storage": URL, "other": URL, "realtime": URL}`,
-//! then serves until its standard input closes (or it is killed):
+//! It prints one JSON line, `{"api": URL, "storage": URL, "other": URL, "realtime": URL,
+//! "functions": URL}`, then serves until its standard input closes (or it is killed):
 //!
 //! - `api`: a project URL.
 //!   - `/rest/v1/<anything>`: answers one row describing the request (method, path, query,
@@ -20,6 +20,8 @@
 //! - `realtime`: a project URL whose `/realtime/v1/websocket` is the Realtime mock
 //!   ([`RealtimeMock`]: joins answered `ok`, broadcasts echoed as the channel asks);
 //!   `GET <api>/__realtime_frames` lists the frames it received.
+//! - `functions`: the Edge Functions endpoint of the Functions mock ([`FunctionsMock`]: JSON
+//!   echo, Server-Sent Events, …).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -33,6 +35,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use supabase_test_support::functions_mock::FunctionsMock;
 use supabase_test_support::mint_jwt;
 use supabase_test_support::realtime_mock::RealtimeMock;
 use supabase_test_support::storage_mock::StorageMock;
@@ -214,6 +217,7 @@ async fn main() {
     .await;
     let storage = StorageMock::start().await;
     storage.create_bucket("avatars", true);
+    let functions = FunctionsMock::start();
     println!(
         "{}",
         json!({
@@ -221,6 +225,7 @@ async fn main() {
             "storage": storage.storage_url(),
             "other": other_url,
             "realtime": realtime.url(),
+            "functions": functions.functions_url(),
         })
     );
     // Serve until the test command closes our standard input (or kills us).
@@ -232,4 +237,5 @@ async fn main() {
     });
     let _ = rx.await;
     drop(storage);
+    drop(functions);
 }
