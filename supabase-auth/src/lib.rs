@@ -65,6 +65,8 @@ mod events;
 mod file_store;
 mod http;
 mod identities;
+#[cfg(feature = "jwt-verify")]
+mod jwt_crypto;
 mod mfa;
 mod oauth_server;
 mod params;
@@ -104,6 +106,9 @@ pub use file_store::FileStore;
 /// Re-exported from `jsonwebtoken` (feature `jwt-verify`): keys for [`ClaimsOptions::jwks`].
 #[cfg(feature = "jwt-verify")]
 pub use jsonwebtoken::jwk::{Jwk, JwkSet};
+#[cfg(feature = "jwt-verify")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt-verify")))]
+pub use jwt_crypto::jwt_crypto_provider;
 pub use mfa::{
     AssuranceLevel, AssuranceLevels, EnrollFactor, EnrolledFactor, FactorList, Mfa, MfaChallenge,
     RecoveryCodeSet, RecoveryCodes, RecoveryCodesStatus, TotpEnrollment, WebauthnChallenge,
@@ -128,7 +133,7 @@ pub use supabase_core::{
     AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, async_trait,
 };
 /// Re-exported from `supabase_core`: checking a user's access token before using it.
-pub use supabase_core::{TokenUser, check_access_token};
+pub use supabase_core::{TokenUser, check_jwt_with_user};
 pub use token_provider::SessionTokenProvider;
 pub use user::{Factor, Identity, User};
 pub use web3::{SiweMessage, SiwsMessage, Web3Credentials, web3_timestamp};

@@ -16,7 +16,7 @@ use crate::redact::{REDACTED, redact_field_message, redact_secrets};
 use crate::redirect::{RedirectRefused, same_origin};
 use crate::{
     AccessToken, ApiError, Body, ByteStream, CLIENT_INFO, CLIENT_INFO_HEADER, Error, Secret,
-    TokenProvider, TransportErrorKind, header_value, is_secret_header, redirect_policy,
+    TokenProvider, TransportErrorKind, header_value, is_secret_header,
 };
 
 /// The default limit on the size of a response body: 256 MiB.
@@ -36,7 +36,7 @@ pub struct TransportOptions {
     /// Time limit of every request unless the request sets its own.
     pub timeout: Option<Duration>,
     /// A caller-supplied client whose connection pool is used; a new one otherwise (built
-    /// with [`redirect_policy`]; build yours with it too, see there why).
+    /// with [`redirect_policy`](crate::redirect_policy); build yours with it too, see there why).
     pub http_client: Option<reqwest::Client>,
     /// Answers with a larger body fail with [`Error::ResponseTooLarge`].
     pub max_response_bytes: usize,
@@ -127,13 +127,7 @@ impl Transport {
         }
         let http = match options.http_client {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .redirect(redirect_policy())
-                .build()
-                .map_err(|e| Error::Transport {
-                    kind: TransportErrorKind::Other,
-                    source: Box::new(e),
-                })?,
+            None => crate::http_client::default_http_client()?,
         };
         Ok(Self {
             inner: Arc::new(Inner {
@@ -174,7 +168,7 @@ impl Transport {
     ///
     /// Returns the response whatever its status; use [`Response::error_for_status`] to turn
     /// non-2xx answers into [`Error::Api`]. A redirect is followed only to the same origin
-    /// (see [`redirect_policy`]); an answer that came from another origin anyway (a
+    /// (see [`redirect_policy`](crate::redirect_policy)); an answer that came from another origin anyway (a
     /// caller-supplied client with another policy) is an error, and its body is not read.
     pub async fn send(
         &self,
@@ -194,9 +188,12 @@ impl Transport {
         let inner = &*self.inner;
         let bearer = match self.fixed_bearer(request) {
             Bearer::Decided(bearer) => bearer,
-            Bearer::FromProvider => Some(match tokens.access_token().await? {
+            Bearer::FromProvider => Some(match tokens.fixed_token() {
                 Some(token) => token.bearer_header().clone(),
-                None => inner.key_bearer.clone(),
+                None => match tokens.access_token().await? {
+                    Some(token) => token.bearer_header().clone(),
+                    None => inner.key_bearer.clone(),
+                },
             }),
         };
         let http_request = self.http_request(request, bearer)?;
@@ -226,9 +223,12 @@ impl Transport {
     ) -> Result<StreamingResponse, Error> {
         let bearer = match self.fixed_bearer(request) {
             Bearer::Decided(bearer) => bearer,
-            Bearer::FromProvider => Some(match tokens.access_token().await? {
+            Bearer::FromProvider => Some(match tokens.fixed_token() {
                 Some(token) => token.bearer_header().clone(),
-                None => self.inner.key_bearer.clone(),
+                None => match tokens.access_token().await? {
+                    Some(token) => token.bearer_header().clone(),
+                    None => self.inner.key_bearer.clone(),
+                },
             }),
         };
         let http_request = self.http_request(request, bearer)?;

@@ -15,7 +15,7 @@
 //!
 //! # async fn run() -> Result<(), supabase_postgrest::Error> {
 //! let db = PostgrestClient::new("https://xyzcompany.supabase.co/rest/v1", "public-anon-key")?
-//!     .with_bearer("eyJhbGciOi...user-jwt")?;
+//!     .with_token("eyJhbGciOi...user-jwt")?;
 //!
 //! // Rows, typed.
 //! let todos = db.from("todos").select("id,title").eq("done", false).execute::<Todo>().await?;

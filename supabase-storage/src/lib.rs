@@ -21,7 +21,7 @@
 //!
 //! # async fn run() -> Result<(), supabase_storage::Error> {
 //! let storage = StorageClient::new("https://xyzcompany.supabase.co/storage/v1", "anon-key")?
-//!     .with_access_token("eyJ...the user's JWT")?;
+//!     .with_token("eyJ...the user's JWT")?;
 //! let avatars = storage.from("avatars");
 //! avatars.upload("me/hello.txt", "hello", &FileOptions::new().upsert(true)).await?;
 //! let listed = avatars.list("me", &Default::default()).await?;

@@ -99,7 +99,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Server listening on http://{addr}\n");
 
     // Play the callers: each user calls the server with their own token.
-    let http = supabase::supabase_core::reqwest::Client::new();
+    let http = supabase::supabase_core::http_client_builder()?.build()?;
     let mut calls: Vec<(String, Option<String>)> = users
         .into_iter()
         .map(|(who, jwt)| (who, Some(jwt)))
