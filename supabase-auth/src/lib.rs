@@ -51,6 +51,7 @@
 
 mod admin;
 mod admin_oauth;
+mod admin_params;
 mod api_error;
 mod auto_refresh;
 mod builder;
@@ -69,6 +70,7 @@ mod identities;
 mod jwt_crypto;
 mod mfa;
 mod oauth_server;
+mod pagination;
 mod params;
 mod passkeys;
 mod pkce;
@@ -76,20 +78,22 @@ mod secret_serde;
 mod session;
 mod session_api;
 mod sign_in;
+mod sign_in_answers;
 mod state;
 mod store;
 mod token_provider;
 mod user;
 mod web3;
 
-pub use admin::{
-    AdminClient, AdminUserAttributes, GenerateLinkParams, GeneratedLink, LinkProperties,
-    ListUsersParams, UserPage,
-};
+pub use admin::AdminClient;
 pub use admin_oauth::{
     CreateOAuthClientParams, CustomProvider, CustomProviderParams, CustomProviderType,
     ListOAuthClientsParams, OAuthClient, OAuthClientPage, TokenEndpointAuthMethod,
     UpdateOAuthClientParams,
+};
+pub use admin_params::{
+    AdminUserAttributes, GenerateLinkParams, GeneratedLink, LinkProperties, ListUsersParams,
+    UserPage,
 };
 pub use api_error::{AuthApiError, WeakPasswordReason};
 pub use auto_refresh::{AUTO_REFRESH_TICK, AutoRefresh};
@@ -125,7 +129,7 @@ pub use params::{
 };
 pub use passkeys::{Passkey, PasskeyChallenge, Passkeys};
 pub use session::{Session, WeakPassword};
-pub use sign_in::{AuthResponse, OAuthRedirect, OtpSent, SignUpResponse, SsoRedirect};
+pub use sign_in_answers::{AuthResponse, OAuthRedirect, OtpSent, SignUpResponse, SsoRedirect};
 pub use store::{MemoryStore, SessionStore};
 /// What a standalone user needs from `supabase-core` to bring their own token source,
 /// without depending on it directly.

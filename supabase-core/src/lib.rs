@@ -53,6 +53,7 @@ mod redirect;
 mod retry;
 mod secret;
 mod service;
+mod service_error;
 #[cfg(any(feature = "rustls", feature = "rustls-ring"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "rustls", feature = "rustls-ring"))))]
 pub mod tls;
@@ -77,6 +78,7 @@ pub use redirect::redirect_policy;
 pub use retry::{RetryPolicy, is_retryable_status};
 pub use secret::Secret;
 pub use service::Service;
+pub use service_error::ServiceError;
 pub use token::{AccessToken, ProjectKeyProvider, StaticTokenProvider, TokenProvider};
 pub use token_changes::{TokenChangeSender, TokenChanges};
 pub use token_user::{TokenUser, check_jwt_expiry, check_jwt_with_user};
