@@ -134,7 +134,8 @@ pub use store::{MemoryStore, SessionStore};
 /// What a standalone user needs from `supabase-core` to bring their own token source,
 /// without depending on it directly.
 pub use supabase_core::{
-    AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, async_trait,
+    AccessToken, Config, FnTokenProvider, Secret, ServiceError, StaticTokenProvider, TokenProvider,
+    async_trait,
 };
 /// Re-exported from `supabase_core`: checking a user's access token before using it.
 pub use supabase_core::{TokenUser, check_jwt_with_user};

@@ -114,6 +114,7 @@ pub use supabase_core::RetryPolicy;
 /// What a standalone user needs from `supabase-core` to bring their own token source,
 /// without depending on it directly.
 pub use supabase_core::{
-    AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, async_trait,
+    AccessToken, Config, FnTokenProvider, Secret, ServiceError, StaticTokenProvider, TokenProvider,
+    async_trait,
 };
 pub use value::{ContainerValue, FilterValue, IsValue, Scalar};

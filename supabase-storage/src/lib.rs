@@ -68,6 +68,6 @@ pub use types::{
 };
 
 pub use supabase_core::{
-    AccessToken, Body, Config, FnTokenProvider, Service, StaticTokenProvider, TokenProvider,
-    async_trait,
+    AccessToken, Body, Config, FnTokenProvider, Service, ServiceError, StaticTokenProvider,
+    TokenProvider, async_trait,
 };
