@@ -6,16 +6,16 @@
 //! - With `SUPABASE_URL` and `SUPABASE_ANON_KEY` set it talks to that project: it signs in
 //!   with `SUPABASE_EMAIL` / `SUPABASE_PASSWORD` when both are set, else anonymously (the
 //!   project must allow anonymous sign-ins).
-//! - Otherwise it starts a local **mock** Auth server and says so in every line it prints.
+//! - Otherwise it starts a local **mock** project (`MockProject` of `supabase-test-support`),
+//!   signs in anonymously, says so in every line it prints, and ends with what the mock
+//!   received (never a token).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::json;
 use supabase_auth::{
     AuthChangeEvent, AuthClient, PasswordCredentials, RequestOptions, Session, SignOutScope,
 };
 use supabase_core::TokenProvider;
-use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use supabase_test_support::mock_project::MockProject;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,16 +23,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::env::var("SUPABASE_URL"),
         std::env::var("SUPABASE_ANON_KEY"),
     );
-    let (project_url, key, _mock, label) = match real {
+    let (project_url, key, mock, label) = match real {
         (Ok(url), Ok(key)) => (url, key, None, "real project"),
         _ => {
-            let mock = start_mock().await;
-            (mock.uri(), "mock-anon-key".to_owned(), Some(mock), "MOCK")
+            let mock = MockProject::start().await;
+            (mock.url(), mock.anon_key().to_owned(), Some(mock), "MOCK")
         }
     };
     let say = |line: String| println!("[{label}] {line}");
     if label == "MOCK" {
-        say("SUPABASE_URL / SUPABASE_ANON_KEY not set: using a local mock Auth server".into());
+        say("SUPABASE_URL / SUPABASE_ANON_KEY not set: using a local mock project".into());
     }
 
     let auth = AuthClient::new(
@@ -87,55 +87,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     ));
     let seen = watcher.await?;
     say(format!("events seen: {seen:?}"));
+    if let Some(mock) = mock {
+        for line in mock.received_lines().await {
+            say(format!("the mock received {line}"));
+        }
+    }
     Ok(())
-}
-
-/// A mock Auth server: anonymous sign-up, password sign-in, refresh, user, logout.
-async fn start_mock() -> MockServer {
-    let server = MockServer::start().await;
-    let user = json!({
-        "id": "00000000-0000-4000-8000-000000000003", "aud": "authenticated",
-        "role": "authenticated", "email": "", "phone": "", "is_anonymous": true,
-        "app_metadata": {}, "user_metadata": {}
-    });
-    let session = |refresh: &str, exp: u64| {
-        json!({
-            "access_token": supabase_test_support::mint_jwt(&json!({
-                "sub": "00000000-0000-4000-8000-000000000003", "role": "authenticated",
-                "exp": exp, "is_anonymous": true
-            })),
-            "token_type": "bearer", "expires_in": 3600, "expires_at": exp,
-            "refresh_token": refresh, "user": user
-        })
-    };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    Mock::given(method("POST"))
-        .and(path("/auth/v1/signup"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(session("mock-refresh-1", now + 3600)),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/auth/v1/token"))
-        .and(query_param("grant_type", "refresh_token"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(session("mock-refresh-2", now + 7200)),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/auth/v1/user"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(user.clone()))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/auth/v1/logout"))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&server)
-        .await;
-    server
 }

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use supabase_core::{Method, Secret};
 
-use crate::admin::{check_uuid, header_u64, parse_link_header};
+use crate::admin::check_uuid;
 use crate::http::decode;
+use crate::pagination::{header_u64, parse_link_header};
 use crate::params::check_not_empty;
 use crate::passkeys::Passkey;
 use crate::{AdminClient, Error, ListUsersParams};

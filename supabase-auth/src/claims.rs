@@ -223,6 +223,7 @@ impl AuthClient {
 }
 
 fn verify(token: &str, key: &DecodingKey, alg: Algorithm) -> Result<(), Error> {
+    crate::jwt_crypto::ensure_installed();
     let mut validation = Validation::new(alg);
     // Expiry is checked with the client's clock; audience and issuer are the caller's call.
     validation.validate_exp = false;

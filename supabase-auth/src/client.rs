@@ -11,7 +11,8 @@ use supabase_core::{
 
 use crate::state::Inner;
 use crate::{
-    AuthClientBuilder, AuthSubscription, Error, SessionTokenProvider, TokenUser, check_access_token,
+    AuthClientBuilder, AuthSubscription, Error, SessionTokenProvider, TokenUser,
+    check_jwt_with_user,
 };
 
 /// The default refresh margin: a session expiring within 90 s is refreshed before use
@@ -158,7 +159,7 @@ impl AuthClient {
     /// # Ok(()) }
     /// ```
     pub fn set_auth(&mut self, access_token: &str) -> Result<TokenUser, Error> {
-        let (token, user) = check_access_token(access_token, self.inner.settings.clock.as_ref())?;
+        let (token, user) = check_jwt_with_user(access_token, self.inner.settings.clock.as_ref())?;
         self.tokens = Arc::new(StaticTokenProvider::new(token));
         Ok(user)
     }

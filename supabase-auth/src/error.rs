@@ -185,3 +185,28 @@ impl Error {
         Error::Core(supabase_core::Error::InvalidInput(message.into()))
     }
 }
+
+impl supabase_core::ServiceError for Error {
+    fn core(&self) -> Option<&supabase_core::Error> {
+        match self.root() {
+            Error::Core(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn status(&self) -> Option<u16> {
+        Error::status(self)
+    }
+
+    fn code(&self) -> Option<&str> {
+        Error::code(self).map(ErrorCode::as_str)
+    }
+
+    fn is_retryable(&self) -> bool {
+        Error::is_retryable(self)
+    }
+
+    fn api(&self) -> Option<&ApiError> {
+        self.as_api()
+    }
+}

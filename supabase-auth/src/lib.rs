@@ -51,6 +51,7 @@
 
 mod admin;
 mod admin_oauth;
+mod admin_params;
 mod api_error;
 mod auto_refresh;
 mod builder;
@@ -65,10 +66,13 @@ mod events;
 mod file_store;
 mod http;
 mod identities;
+#[cfg(feature = "jwt-verify")]
+mod jwt_crypto;
 #[cfg(all(feature = "local-storage", target_arch = "wasm32"))]
 mod local_storage;
 mod mfa;
 mod oauth_server;
+mod pagination;
 mod params;
 mod passkeys;
 mod pkce;
@@ -76,20 +80,22 @@ mod secret_serde;
 mod session;
 mod session_api;
 mod sign_in;
+mod sign_in_answers;
 mod state;
 mod store;
 mod token_provider;
 mod user;
 mod web3;
 
-pub use admin::{
-    AdminClient, AdminUserAttributes, GenerateLinkParams, GeneratedLink, LinkProperties,
-    ListUsersParams, UserPage,
-};
+pub use admin::AdminClient;
 pub use admin_oauth::{
     CreateOAuthClientParams, CustomProvider, CustomProviderParams, CustomProviderType,
     ListOAuthClientsParams, OAuthClient, OAuthClientPage, TokenEndpointAuthMethod,
     UpdateOAuthClientParams,
+};
+pub use admin_params::{
+    AdminUserAttributes, GenerateLinkParams, GeneratedLink, LinkProperties, ListUsersParams,
+    UserPage,
 };
 pub use api_error::{AuthApiError, WeakPasswordReason};
 pub use auto_refresh::{AUTO_REFRESH_TICK, AutoRefresh};
@@ -106,6 +112,9 @@ pub use file_store::FileStore;
 /// Re-exported from `jsonwebtoken` (feature `jwt-verify`): keys for [`ClaimsOptions::jwks`].
 #[cfg(feature = "jwt-verify")]
 pub use jsonwebtoken::jwk::{Jwk, JwkSet};
+#[cfg(feature = "jwt-verify")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jwt-verify")))]
+pub use jwt_crypto::jwt_crypto_provider;
 #[cfg(all(feature = "local-storage", target_arch = "wasm32"))]
 pub use local_storage::LocalStorageStore;
 pub use mfa::{
@@ -124,15 +133,16 @@ pub use params::{
 };
 pub use passkeys::{Passkey, PasskeyChallenge, Passkeys};
 pub use session::{Session, WeakPassword};
-pub use sign_in::{AuthResponse, OAuthRedirect, OtpSent, SignUpResponse, SsoRedirect};
+pub use sign_in_answers::{AuthResponse, OAuthRedirect, OtpSent, SignUpResponse, SsoRedirect};
 pub use store::{MemoryStore, SessionStore};
 /// What a standalone user needs from `supabase-core` to bring their own token source,
 /// without depending on it directly.
 pub use supabase_core::{
-    AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, async_trait,
+    AccessToken, Config, FnTokenProvider, Secret, ServiceError, StaticTokenProvider, TokenProvider,
+    async_trait,
 };
 /// Re-exported from `supabase_core`: checking a user's access token before using it.
-pub use supabase_core::{TokenUser, check_access_token};
+pub use supabase_core::{TokenUser, check_jwt_with_user};
 pub use token_provider::SessionTokenProvider;
 pub use user::{Factor, Identity, User};
 pub use web3::{SiweMessage, SiwsMessage, Web3Credentials, web3_timestamp};

@@ -11,7 +11,7 @@ use bytes::Bytes;
 use criterion::{Criterion, SamplingMode, Throughput};
 use supabase::supabase_core::{
     AccessToken, CLIENT_INFO, HeaderMap, Response, StaticTokenProvider, StatusCode, SystemClock,
-    TokenProvider, check_bearer_jwt, decode_jwt_exp,
+    TokenProvider, check_jwt_expiry, decode_jwt_exp,
 };
 use supabase_bench::fixtures::{
     ANON_KEY, FILTERS, Row, SELECT, TABLE, USER_JWT, case1_query, rows_body,
@@ -67,7 +67,7 @@ fn case3_build(c: &mut Criterion) {
     // Its first part: the token check `with_auth` runs (read `exp`, compare it with the
     // clock, build the header value), then that check's two halves.
     group.bench_function("token_check", |b| {
-        b.iter(|| check_bearer_jwt(black_box(USER_JWT), &SystemClock).expect("check"))
+        b.iter(|| check_jwt_expiry(black_box(USER_JWT), &SystemClock).expect("check"))
     });
     group.bench_function("decode_exp", |b| {
         b.iter(|| decode_jwt_exp(black_box(USER_JWT)).expect("exp"))

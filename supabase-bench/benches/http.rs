@@ -248,7 +248,8 @@ fn check_same_request(s: &Setup, facts: &mut Facts) {
 fn check_one_connection(s: &Setup, facts: &mut Facts) {
     let h2 = Server::start_with(Protocol::Http2).expect("HTTP/2 server");
     let h2_client = || {
-        let http = reqwest::Client::builder()
+        let http = supabase::supabase_core::http_client_builder()
+            .expect("builder")
             .http2_prior_knowledge()
             .build()
             .expect("HTTP/2 reqwest client");

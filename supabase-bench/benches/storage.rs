@@ -94,7 +94,11 @@ async fn main() {
     let object_url = format!("{base}/storage/v1/object/bench/big.bin");
     let storage = StorageClient::new(&format!("{base}/storage/v1"), "anon-key").unwrap();
     let api = storage.from("bench");
-    let raw = reqwest::Client::new();
+    let raw = supabase::supabase_core::http_client_builder()
+        .unwrap()
+        .redirect(reqwest::redirect::Policy::default())
+        .build()
+        .unwrap();
 
     let (mut ours_up, mut raw_up, mut ours_down, mut raw_down) = (vec![], vec![], vec![], vec![]);
     for _ in 0..RUNS {

@@ -43,7 +43,11 @@ impl Baseline {
         headers.insert(ACCEPT_PROFILE.clone(), HeaderValue::from_static("public"));
         headers.insert(CLIENT_INFO.clone(), HeaderValue::from_str(client_info)?);
         Ok(Self {
-            http: reqwest::Client::builder().build()?,
+            // Only TLS setup (ring under the default features); the loopback bench is plain
+            // HTTP, so this is reqwest's client as `Client::new()` would make it.
+            http: supabase::supabase_core::http_client_builder()?
+                .redirect(reqwest::redirect::Policy::default())
+                .build()?,
             rest_url: format!("{}/rest/v1", project_url.trim_end_matches('/')),
             headers,
         })

@@ -15,10 +15,10 @@ use crate::{Error, Secret, Transport, TransportOptions, header_name, header_valu
 /// use supabase_core::Config;
 ///
 /// # fn main() -> Result<(), supabase_core::Error> {
-/// // Your app's pool, shared by every client; built with the same-origin redirect policy so
-/// // that a redirect can never carry the project key to another host.
-/// let http = supabase_core::reqwest::Client::builder()
-///     .redirect(supabase_core::redirect_policy())
+/// // Your app's pool, shared by every client; built from `http_client_builder`, which keeps
+/// // the same-origin redirect policy (a redirect never carries the project key to another
+/// // host) and the TLS provider of the features.
+/// let http = supabase_core::http_client_builder()?
 ///     .build()
 ///     .expect("a client");
 /// let config = Config::new("https://xyzcompany.supabase.co", "public-anon-key")?
@@ -92,8 +92,10 @@ impl Config {
     /// Uses this `reqwest::Client`, so its connection pool is shared with the rest of the
     /// application.
     ///
-    /// Build it with [`redirect_policy`](crate::redirect_policy): reqwest's default policy
-    /// follows redirects to other hosts and would send them the project key in `apikey`.
+    /// Start from [`http_client_builder`](crate::http_client_builder): it keeps the
+    /// same-origin [`redirect_policy`](crate::redirect_policy) (reqwest's default policy
+    /// follows redirects to other hosts and would send them the project key in `apikey`) and
+    /// sets the TLS provider reqwest needs under `rustls-ring`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -186,10 +188,16 @@ pub fn validate_base_url(url: &str) -> Result<Url, Error> {
         )));
     }
     // On wasm32 TLS is the browser's, whatever the features.
-    #[cfg(not(any(feature = "rustls", feature = "native-tls", target_arch = "wasm32")))]
+    #[cfg(not(any(
+        feature = "rustls",
+        feature = "rustls-ring",
+        feature = "native-tls",
+        target_arch = "wasm32"
+    )))]
     if parsed.scheme() == "https" {
         return Err(invalid(
-            "an https URL needs TLS: enable the `rustls` (default) or `native-tls` feature".into(),
+            "an https URL needs TLS: enable the `rustls-ring` (default), `rustls` or `native-tls` feature"
+                .into(),
         ));
     }
     if parsed.host_str().is_none_or(str::is_empty) {

@@ -45,6 +45,7 @@ mod config;
 mod error;
 mod fn_provider;
 mod header;
+mod http_client;
 mod jwt;
 mod multipart;
 mod redact;
@@ -53,6 +54,13 @@ mod retry;
 pub mod runtime;
 mod secret;
 mod service;
+mod service_error;
+#[cfg(all(
+    any(feature = "rustls", feature = "rustls-ring"),
+    not(target_arch = "wasm32")
+))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "rustls", feature = "rustls-ring"))))]
+pub mod tls;
 mod token;
 mod token_changes;
 mod token_user;
@@ -66,6 +74,7 @@ pub use config::{Config, validate_base_url};
 pub use error::{BoxError, Error, TransportErrorKind};
 pub use fn_provider::FnTokenProvider;
 pub use header::{header_name, header_value, is_secret_header};
+pub use http_client::http_client_builder;
 pub use jwt::{JwtClaims, decode_jwt_claims, decode_jwt_exp};
 pub use multipart::{Multipart, Part};
 pub use redact::redact_secrets;
@@ -75,9 +84,10 @@ pub use retry::{RetryPolicy, is_retryable_status};
 pub use runtime::{BoxFuture, MaybeSend};
 pub use secret::Secret;
 pub use service::Service;
+pub use service_error::ServiceError;
 pub use token::{AccessToken, ProjectKeyProvider, StaticTokenProvider, TokenProvider};
 pub use token_changes::{TokenChangeSender, TokenChanges};
-pub use token_user::{TokenUser, check_access_token, check_bearer_jwt};
+pub use token_user::{TokenUser, check_jwt_expiry, check_jwt_with_user};
 pub use transport::{
     Credential, Request, Response, StreamingResponse, Transport, TransportOptions, read_prefix,
 };

@@ -23,15 +23,15 @@ const MAX_REDIRECTS: usize = 10;
 /// receives nothing.
 ///
 /// [`Transport`](crate::Transport) builds its own client with this policy. If you pass your own
-/// `reqwest::Client` ([`Config::http_client`](crate::Config::http_client)), build it with this
-/// policy too:
+/// `reqwest::Client` ([`Config::http_client`](crate::Config::http_client)), start from
+/// [`http_client_builder`](crate::http_client_builder), which sets it, or set it yourself:
 ///
 /// ```
-/// let http = supabase_core::reqwest::Client::builder()
-///     .redirect(supabase_core::redirect_policy())
+/// let http = supabase_core::http_client_builder()?
+///     .redirect(supabase_core::redirect_policy()) // already set: shown for a builder of yours
 ///     .build()?;
 /// # let _ = http;
-/// # Ok::<(), supabase_core::reqwest::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// Not on `wasm32`, where `fetch` follows redirects itself.

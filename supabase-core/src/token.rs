@@ -132,6 +132,15 @@ pub trait TokenProvider: Send + Sync + Debug {
     fn changes(&self) -> Option<TokenChanges> {
         None
     }
+
+    /// The token this provider hands out for its whole life, when it is fixed (what
+    /// `set_auth` and `with_auth` install). The transport then takes it as it is, without
+    /// the `.await` of [`TokenProvider::access_token`]: one step less on every request of a
+    /// per-user client. The default, `None`, means "ask `access_token`"; a provider whose
+    /// token can change (a session, a rotating third-party token) keeps the default.
+    fn fixed_token(&self) -> Option<&AccessToken> {
+        None
+    }
 }
 
 /// A provider that always yields the same token: what `set_auth` and `with_auth` install.
@@ -172,6 +181,10 @@ impl Debug for StaticTokenProvider {
 impl TokenProvider for StaticTokenProvider {
     async fn access_token(&self) -> Result<Option<AccessToken>, Error> {
         Ok(Some(self.token.clone()))
+    }
+
+    fn fixed_token(&self) -> Option<&AccessToken> {
+        Some(&self.token)
     }
 }
 

@@ -39,24 +39,25 @@ impl From<JwtClaims> for TokenUser {
     }
 }
 
-/// Checks that `token` is a well-formed, unexpired JWT that can be sent as a header, and
-/// returns it ready to send with the user it names. Nothing is sent.
+/// Reads **every claim** of `token`: checks that it is a well-formed, unexpired JWT that can
+/// be sent as a header, and returns it ready to send with the user it names (what `set_auth`
+/// returns). Nothing is sent. [`check_jwt_expiry`] reads only `exp`, for the per-request path.
 ///
 /// Errors: [`Error::MalformedJwt`] (wrong part count, bad base64url, claims not JSON, CR/LF,
 /// too long), [`Error::ExpiredJwt`] (its `exp` is not in the future of `clock`). A token
 /// without `exp` is accepted; the server decides.
 ///
 /// ```
-/// use supabase_core::{check_access_token, SystemClock};
+/// use supabase_core::{check_jwt_with_user, SystemClock};
 ///
 /// // claims {"sub":"u1","role":"authenticated","exp":4102444800}
 /// let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsInJvbGUiOiJhdXRoZW50aWNhdGVkIiwiZXhwIjo0MTAyNDQ0ODAwfQ.c2ln";
-/// let (token, user) = check_access_token(jwt, &SystemClock)?;
+/// let (token, user) = check_jwt_with_user(jwt, &SystemClock)?;
 /// assert_eq!(user.id.as_deref(), Some("u1"));
 /// assert_eq!(token.expose(), jwt);
 /// # Ok::<(), supabase_core::Error>(())
 /// ```
-pub fn check_access_token(
+pub fn check_jwt_with_user(
     token: &str,
     clock: &dyn Clock,
 ) -> Result<(AccessToken, TokenUser), Error> {
@@ -66,20 +67,20 @@ pub fn check_access_token(
     Ok((access, TokenUser::from(claims)))
 }
 
-/// [`check_access_token`] without reading the user: checks that `token` is a well-formed,
-/// unexpired JWT that can be sent as a header, reading only its `exp` claim. The fast path of
-/// `with_auth`.
+/// Reads **only the `exp` claim** of `token`: checks that it is a well-formed, unexpired JWT
+/// that can be sent as a header, and returns it ready to send. The check `with_auth` makes;
+/// [`check_jwt_with_user`] also reads the user.
 ///
 /// ```
-/// use supabase_core::{check_bearer_jwt, SystemClock};
+/// use supabase_core::{check_jwt_expiry, SystemClock};
 ///
 /// // claims {"sub":"u1","role":"authenticated","exp":4102444800}
 /// let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsInJvbGUiOiJhdXRoZW50aWNhdGVkIiwiZXhwIjo0MTAyNDQ0ODAwfQ.c2ln";
-/// let token = check_bearer_jwt(jwt, &SystemClock)?;
+/// let token = check_jwt_expiry(jwt, &SystemClock)?;
 /// assert_eq!(token.expose(), jwt);
 /// # Ok::<(), supabase_core::Error>(())
 /// ```
-pub fn check_bearer_jwt(token: &str, clock: &dyn Clock) -> Result<AccessToken, Error> {
+pub fn check_jwt_expiry(token: &str, clock: &dyn Clock) -> Result<AccessToken, Error> {
     reject_expired(decode_jwt_exp(token)?, clock)?;
     AccessToken::new(token)
 }

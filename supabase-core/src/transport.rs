@@ -127,12 +127,7 @@ impl Transport {
         }
         let http = match options.http_client {
             Some(http) => http,
-            None => http_client_builder()
-                .build()
-                .map_err(|e| Error::Transport {
-                    kind: TransportErrorKind::Other,
-                    source: Box::new(e),
-                })?,
+            None => crate::http_client::default_http_client()?,
         };
         Ok(Self {
             inner: Arc::new(Inner {
@@ -197,9 +192,12 @@ impl Transport {
         let inner = &*self.inner;
         let bearer = match self.fixed_bearer(request) {
             Bearer::Decided(bearer) => bearer,
-            Bearer::FromProvider => Some(match tokens.access_token().await? {
+            Bearer::FromProvider => Some(match tokens.fixed_token() {
                 Some(token) => token.bearer_header().clone(),
-                None => inner.key_bearer.clone(),
+                None => match tokens.access_token().await? {
+                    Some(token) => token.bearer_header().clone(),
+                    None => inner.key_bearer.clone(),
+                },
             }),
         };
         let http_request = self.http_request(request, bearer)?;
@@ -233,9 +231,12 @@ impl Transport {
         let request = buffered.as_ref().unwrap_or(request);
         let bearer = match self.fixed_bearer(request) {
             Bearer::Decided(bearer) => bearer,
-            Bearer::FromProvider => Some(match tokens.access_token().await? {
+            Bearer::FromProvider => Some(match tokens.fixed_token() {
                 Some(token) => token.bearer_header().clone(),
-                None => self.inner.key_bearer.clone(),
+                None => match tokens.access_token().await? {
+                    Some(token) => token.bearer_header().clone(),
+                    None => self.inner.key_bearer.clone(),
+                },
             }),
         };
         let http_request = self.http_request(request, bearer)?;
@@ -362,21 +363,6 @@ impl Transport {
         }
         headers
     }
-}
-
-/// A builder for the transport's own client: with [`redirect_policy`](crate::redirect_policy)
-/// (same-origin redirects only).
-#[cfg(not(target_arch = "wasm32"))]
-fn http_client_builder() -> reqwest::ClientBuilder {
-    reqwest::Client::builder().redirect(crate::redirect_policy())
-}
-
-/// A builder for the transport's own client. On `wasm32` the browser's `fetch` follows
-/// redirects itself and no policy can be set; the answer's origin is still checked (see
-/// [`redirect`](crate::redirect_policy) on native targets and the README, "In the browser").
-#[cfg(target_arch = "wasm32")]
-fn http_client_builder() -> reqwest::ClientBuilder {
-    reqwest::Client::builder()
 }
 
 /// The chunks of an answer's body, one at a time.

@@ -140,6 +140,18 @@ const TABLE: &[(Own, Cred, Global, Provider, &str)] = &[
     ),
 ];
 
+/// A provider that yields its token only through `access_token` (a session or a third-party
+/// provider), where `StaticTokenProvider` hands its fixed token over directly.
+#[derive(Debug)]
+struct Asking;
+
+#[supabase_core::async_trait]
+impl TokenProvider for Asking {
+    async fn access_token(&self) -> Result<Option<AccessToken>, supabase_core::Error> {
+        Ok(Some(AccessToken::new("provider-user")?))
+    }
+}
+
 #[tokio::test]
 async fn the_bearer_is_decided_by_one_ordered_rule() {
     let server = MockServer::builder().start().await;
@@ -152,12 +164,16 @@ async fn the_bearer_is_decided_by_one_ordered_rule() {
         .clone()
         .header("Authorization", "Bearer global")
         .unwrap();
-    for (i, &(own, cred, glob, provider, want)) in TABLE.iter().enumerate() {
+    // Every row twice: the yielding provider as a fixed token (`with_auth`) and as one
+    // that is asked each time.
+    let rows = TABLE.iter().flat_map(|row| [(row, false), (row, true)]);
+    for (i, (&(own, cred, glob, provider, want), asking)) in rows.enumerate() {
         let config = match glob {
             Global::None => &plain,
             Global::Header => &global,
         };
         let tokens: Arc<dyn TokenProvider> = match provider {
+            Provider::Yields if asking => Arc::new(Asking),
             Provider::Yields => Arc::new(StaticTokenProvider::from_token("provider-user").unwrap()),
             Provider::Nothing => Arc::new(ProjectKeyProvider),
         };
@@ -183,7 +199,7 @@ async fn the_bearer_is_decided_by_one_ordered_rule() {
         assert_eq!(sent.len(), 1, "row {i}: one Authorization header");
         assert_eq!(
             sent[0], want,
-            "row {i}: {own:?} {cred:?} {glob:?} {provider:?}"
+            "row {i}: {own:?} {cred:?} {glob:?} {provider:?} asking={asking}"
         );
         assert_eq!(last.headers["apikey"], KEY, "row {i}: apikey always");
     }

@@ -162,6 +162,21 @@ impl FunctionsClient {
         }
     }
 
+    /// The same client acting with this token (a user's JWT) as its bearer; this value is
+    /// unchanged. Fails when the token cannot be sent as a header.
+    ///
+    /// ```
+    /// # let functions = supabase_functions::FunctionsClient::new("https://xyzcompany.supabase.co", "anon-key")?;
+    /// let as_user = functions.with_token("eyJ.user.jwt")?;
+    /// assert!(functions.with_token("bad\r\ntoken").is_err());
+    /// # let _ = as_user;
+    /// # Ok::<(), supabase_functions::FunctionsError>(())
+    /// ```
+    pub fn with_token(&self, token: impl Into<String>) -> Result<Self, FunctionsError> {
+        let provider = supabase_core::StaticTokenProvider::from_token(token)?;
+        Ok(self.with_token_provider(Arc::new(provider)))
+    }
+
     /// The same client invoking functions in `region` unless a call sets its own.
     #[must_use]
     pub fn with_region(&self, region: Region) -> Self {

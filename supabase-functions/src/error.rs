@@ -235,3 +235,40 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
         body_snippet: snippet(body),
     })
 }
+
+impl supabase_core::ServiceError for FunctionsError {
+    fn core(&self) -> Option<&supabase_core::Error> {
+        match self {
+            FunctionsError::Core(e) | FunctionsError::Fetch(e) | FunctionsError::Interrupted(e) => {
+                Some(e)
+            }
+            _ => None,
+        }
+    }
+
+    fn status(&self) -> Option<u16> {
+        FunctionsError::status(self).map(|s| s.as_u16())
+    }
+
+    /// Functions answer with the function's own body; there is no service error code.
+    fn code(&self) -> Option<&str> {
+        None
+    }
+
+    fn is_retryable(&self) -> bool {
+        match self {
+            FunctionsError::Timeout => true,
+            _ => {
+                self.core().is_some_and(supabase_core::Error::is_retryable)
+                    || FunctionsError::status(self).is_some_and(|s| {
+                        s.as_u16() == 429 || (s.is_server_error() && s.as_u16() != 501)
+                    })
+            }
+        }
+    }
+
+    fn is_timeout(&self) -> bool {
+        matches!(self, FunctionsError::Timeout)
+            || matches!(self.core(), Some(supabase_core::Error::Timeout))
+    }
+}

@@ -69,5 +69,5 @@ pub use sse::{DEFAULT_MAX_EVENT_BYTES, Event, EventStream, SseParser};
 
 pub use supabase_core::{
     AccessToken, Body, ByteStream, Config, HeaderMap, HeaderValue, Method, Multipart, Part, Secret,
-    Service, StaticTokenProvider, StatusCode, TokenProvider, async_trait,
+    Service, ServiceError, StaticTokenProvider, StatusCode, TokenProvider, async_trait,
 };

@@ -5,8 +5,9 @@
 //! - With `SUPABASE_URL` and `SUPABASE_ANON_KEY` set, it **reads** (never writes) the real
 //!   project's table `SUPABASE_TABLE` (default `todos`): a page of rows, a count, one row.
 //!   `SUPABASE_USER_JWT`, when set, is sent as the bearer through a custom token provider.
-//! - Otherwise it starts a local **mock** PostgREST and also shows a mutation, an `rpc` call
-//!   and a typed error, printing what was sent.
+//! - Otherwise it starts a local **mock** project (`MockProject` of `supabase-test-support`:
+//!   PostgREST with row-level security on `todos`), reads as its user `alice`, also shows a
+//!   mutation, an `rpc` call and a typed error, and prints what the mock received.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
@@ -15,8 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use supabase_core::{AccessToken, TokenProvider, async_trait};
 use supabase_postgrest::{Count, Order, PostgrestClient};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use supabase_test_support::mock_project::MockProject;
 
 /// A token provider of your own: here an environment variable; in an application, your
 /// session store or another auth system.
@@ -87,11 +87,14 @@ async fn real_project(url: &str, key: &str) -> Result<(), Box<dyn std::error::Er
 /// The same kind of calls against a local mock, with what went out.
 async fn mock_project() -> Result<(), Box<dyn std::error::Error>> {
     println!("SUPABASE_URL / SUPABASE_ANON_KEY not set:");
-    println!("using a LOCAL MOCK PostgREST (nothing leaves this machine).\n");
-    let mock = start_mock().await;
-    let db = PostgrestClient::new(&format!("{}/rest/v1", mock.uri()), "mock-anon-key")?
+    println!(
+        "using a LOCAL MOCK project (row-level security on `todos`; nothing leaves this machine),"
+    );
+    println!("reading as its user `alice`.\n");
+    let mock = MockProject::start().await;
+    let db = PostgrestClient::new(&format!("{}/rest/v1", mock.url()), mock.anon_key())?
         .schema("public")
-        .with_token_provider(Arc::new(EnvToken("mock-user-jwt".to_owned())));
+        .with_token_provider(Arc::new(EnvToken(mock.user_jwt("alice"))));
 
     let todos = db
         .from("todos")
@@ -135,59 +138,6 @@ async fn mock_project() -> Result<(), Box<dyn std::error::Error>> {
         err.as_api().and_then(|a| a.details.clone())
     );
 
-    println!("\nRequests sent to the mock:");
-    for r in mock.received_requests().await.unwrap_or_default() {
-        let query = r.url.query().map(|q| format!("?{q}")).unwrap_or_default();
-        println!("  {} {}{}", r.method, r.url.path(), query);
-        for name in ["prefer", "accept", "accept-profile", "content-profile"] {
-            if let Some(v) = r.headers.get(name) {
-                println!("      {name}: {}", v.to_str().unwrap_or("?"));
-            }
-        }
-        if !r.body.is_empty() {
-            println!("      body: {}", String::from_utf8_lossy(&r.body));
-        }
-    }
+    mock.print_received().await;
     Ok(())
-}
-
-async fn start_mock() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/rest/v1/todos"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("content-range", "0-1/2")
-                .set_body_json(json!([
-                    {"id": 2, "title": "write, then test", "done": false},
-                    {"id": 1, "title": "buy milk", "done": false}
-                ])),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/rest/v1/todos"))
-        .and(wiremock::matchers::body_partial_json(json!({"id": 1})))
-        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
-            "code": "23505",
-            "details": "Key (id)=(1) already exists.",
-            "hint": null,
-            "message": "duplicate key value violates unique constraint \"todos_pkey\""
-        })))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/rest/v1/todos"))
-        .respond_with(
-            ResponseTemplate::new(201)
-                .set_body_json(json!({"id": 3, "title": "ship it", "done": false})),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/rest/v1/rpc/add"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!(3)))
-        .mount(&server)
-        .await;
-    server
 }

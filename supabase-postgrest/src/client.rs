@@ -19,7 +19,7 @@ use crate::{Error, FilterBuilder, PostgrestResponse, QueryBuilder, RetryPolicy};
 /// A client for one PostgREST endpoint (`https://<project>.supabase.co/rest/v1`).
 ///
 /// Cloning is cheap (reference-count bumps) and every clone shares one connection pool.
-/// [`with_token_provider`](Self::with_token_provider), [`with_bearer`](Self::with_bearer),
+/// [`with_token_provider`](Self::with_token_provider), [`with_token`](Self::with_token),
 /// [`schema`](Self::schema) and [`with_retry`](Self::with_retry) return a new client that
 /// differs only in that respect; the client they are called on is not changed.
 ///
@@ -133,12 +133,12 @@ impl PostgrestClient {
     ///
     /// ```
     /// # let db = supabase_postgrest::PostgrestClient::new("http://localhost:3000", "key").unwrap();
-    /// let as_user = db.with_bearer("eyJhbGciOi...user-jwt")?;
-    /// assert!(db.with_bearer("bad\r\ntoken").is_err());
+    /// let as_user = db.with_token("eyJhbGciOi...user-jwt")?;
+    /// assert!(db.with_token("bad\r\ntoken").is_err());
     /// # let _ = as_user;
     /// # Ok::<(), supabase_postgrest::Error>(())
     /// ```
-    pub fn with_bearer(&self, token: impl Into<String>) -> Result<Self, Error> {
+    pub fn with_token(&self, token: impl Into<String>) -> Result<Self, Error> {
         let provider = StaticTokenProvider::from_token(token)?;
         Ok(self.with_token_provider(Arc::new(provider)))
     }

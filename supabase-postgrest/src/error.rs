@@ -140,6 +140,31 @@ impl From<ApiError> for Error {
     }
 }
 
+impl supabase_core::ServiceError for Error {
+    fn core(&self) -> Option<&supabase_core::Error> {
+        match self {
+            Error::Core(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn status(&self) -> Option<u16> {
+        Error::status(self)
+    }
+
+    fn code(&self) -> Option<&str> {
+        Error::code(self)
+    }
+
+    fn is_retryable(&self) -> bool {
+        Error::is_retryable(self)
+    }
+
+    fn is_timeout(&self) -> bool {
+        Error::is_timeout(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

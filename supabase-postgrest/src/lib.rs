@@ -15,7 +15,7 @@
 //!
 //! # async fn run() -> Result<(), supabase_postgrest::Error> {
 //! let db = PostgrestClient::new("https://xyzcompany.supabase.co/rest/v1", "public-anon-key")?
-//!     .with_bearer("eyJhbGciOi...user-jwt")?;
+//!     .with_token("eyJhbGciOi...user-jwt")?;
 //!
 //! // Rows, typed.
 //! let todos = db.from("todos").select("id,title").eq("done", false).execute::<Todo>().await?;
@@ -114,6 +114,7 @@ pub use supabase_core::RetryPolicy;
 /// What a standalone user needs from `supabase-core` to bring their own token source,
 /// without depending on it directly.
 pub use supabase_core::{
-    AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, async_trait,
+    AccessToken, Config, FnTokenProvider, Secret, ServiceError, StaticTokenProvider, TokenProvider,
+    async_trait,
 };
 pub use value::{ContainerValue, FilterValue, IsValue, Scalar};

@@ -348,7 +348,7 @@ async fn bad_input_is_a_typed_error_before_anything_is_sent() {
 #[tokio::test]
 async fn secrets_never_show_in_debug_output() {
     let server = ok_server().await;
-    let db = client(&server).with_bearer(USER_TOKEN).unwrap();
+    let db = client(&server).with_token(USER_TOKEN).unwrap();
     let builder = db
         .from("t")
         .select("*")
@@ -376,6 +376,6 @@ async fn secrets_never_show_in_debug_output() {
     assert_eq!(header(sent, "apikey").as_deref(), Some(KEY));
 
     // A token that cannot be sent is refused without echoing it.
-    let err = db.with_bearer("bad\ntoken-secret").unwrap_err();
+    let err = db.with_token("bad\ntoken-secret").unwrap_err();
     assert!(!format!("{err} {err:?}").contains("token-secret"));
 }

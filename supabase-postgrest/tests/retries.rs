@@ -15,7 +15,8 @@ use wiremock::{Mock, ResponseTemplate};
 /// A client whose connection pool has no idle timer: with the clock paused, tokio jumps to
 /// the next timer whenever it waits for I/O, and hyper's 90 s idle timer would be one.
 fn client(uri: &str) -> PostgrestClient {
-    let http = supabase_core::reqwest::Client::builder()
+    let http = supabase_core::http_client_builder()
+        .unwrap()
         .pool_idle_timeout(None)
         .build()
         .unwrap();

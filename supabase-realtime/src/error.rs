@@ -91,3 +91,26 @@ impl From<supabase_core::Error> for RealtimeError {
 
 /// Shorthand for this crate's results.
 pub type Result<T, E = RealtimeError> = std::result::Result<T, E>;
+
+impl supabase_core::ServiceError for RealtimeError {
+    fn core(&self) -> Option<&supabase_core::Error> {
+        match self {
+            RealtimeError::Core(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn status(&self) -> Option<u16> {
+        self.core().and_then(supabase_core::Error::status)
+    }
+
+    fn code(&self) -> Option<&str> {
+        self.core()
+            .and_then(supabase_core::Error::as_api)
+            .and_then(|api| api.code.as_deref())
+    }
+
+    fn is_retryable(&self) -> bool {
+        self.core().is_some_and(supabase_core::Error::is_retryable)
+    }
+}

@@ -69,3 +69,4 @@ pub use postgres::{
 };
 pub use presence::{Presence, PresenceEvent, PresenceState};
 pub use protocol::BroadcastPayload;
+pub use supabase_core::{AccessToken, ServiceError, StaticTokenProvider, TokenProvider};

@@ -532,14 +532,27 @@ impl Socket {
                 Box::new(tcp)
             }
         };
-        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        // The same rustls configuration (provider, platform verifier) as the HTTP transport.
+        #[cfg(any(feature = "rustls", feature = "rustls-ring"))]
+        let (ws, _response) = {
+            let tls = supabase_core::tls::client_config(supabase_core::tls::WEBSOCKET_ALPN)
+                .map_err(|e| e.to_string())?;
+            let connector = tokio_tungstenite::Connector::Rustls(std::sync::Arc::new(tls));
+            tokio_tungstenite::client_async_tls_with_config(url, stream, None, Some(connector))
+                .await
+                .map_err(|e| e.to_string())?
+        };
+        #[cfg(all(
+            feature = "native-tls",
+            not(any(feature = "rustls", feature = "rustls-ring"))
+        ))]
         let (ws, _response) = tokio_tungstenite::client_async_tls(url, stream)
             .await
             .map_err(|e| e.to_string())?;
-        #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+        #[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
         let (ws, _response) = {
             if url.starts_with("wss:") {
-                return Err("wss needs the `rustls` or `native-tls` feature".into());
+                return Err("wss needs the `rustls-ring`, `rustls` or `native-tls` feature".into());
             }
             tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream))
                 .await

@@ -84,7 +84,7 @@ impl StorageClient {
     /// The same client acting with this access token (a user's JWT); this one is unchanged.
     ///
     /// Fails when the token cannot be sent as a header.
-    pub fn with_access_token(&self, token: impl Into<String>) -> Result<Self, Error> {
+    pub fn with_token(&self, token: impl Into<String>) -> Result<Self, Error> {
         Ok(self.with_token_provider(Arc::new(StaticTokenProvider::from_token(token)?)))
     }
 

@@ -310,6 +310,33 @@ fn status_text(status: u16) -> String {
         .unwrap_or_else(|| format!("HTTP status {status}"))
 }
 
+impl supabase_core::ServiceError for Error {
+    fn core(&self) -> Option<&supabase_core::Error> {
+        match self {
+            Error::Core(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The status Storage's error body names (Storage answers errors as HTTP 400 and puts
+    /// the real status in `statusCode`), else the HTTP status.
+    fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Core(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    fn code(&self) -> Option<&str> {
+        self.as_api().and_then(|api| api.code.as_deref())
+    }
+
+    fn is_retryable(&self) -> bool {
+        Error::is_retryable(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,7 +21,7 @@
 //!
 //! # async fn run() -> Result<(), supabase_storage::Error> {
 //! let storage = StorageClient::new("https://xyzcompany.supabase.co/storage/v1", "anon-key")?
-//!     .with_access_token("eyJ...the user's JWT")?;
+//!     .with_token("eyJ...the user's JWT")?;
 //! let avatars = storage.from("avatars");
 //! avatars.upload("me/hello.txt", "hello", &FileOptions::new().upsert(true)).await?;
 //! let listed = avatars.list("me", &Default::default()).await?;
@@ -68,6 +68,6 @@ pub use types::{
 };
 
 pub use supabase_core::{
-    AccessToken, Body, Config, FnTokenProvider, Service, StaticTokenProvider, TokenProvider,
-    async_trait,
+    AccessToken, Body, Config, FnTokenProvider, Service, ServiceError, StaticTokenProvider,
+    TokenProvider, async_trait,
 };

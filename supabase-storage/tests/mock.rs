@@ -393,7 +393,10 @@ async fn signed_and_public_urls_work_for_awkward_keys() {
         .upload(key, "public content", &FileOptions::new())
         .await
         .unwrap();
-    let http = supabase_core::reqwest::Client::new();
+    let http = supabase_core::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
 
     let signed = storage
         .from("priv")
@@ -649,7 +652,7 @@ async fn the_users_token_goes_out_and_no_secret_shows() {
     let (mock, storage) = setup().await;
     mock.create_bucket("b", false);
     let jwt = mint_user_jwt("00000000-0000-4000-8000-000000000007", None);
-    let as_user = storage.with_access_token(jwt.clone()).unwrap();
+    let as_user = storage.with_token(jwt.clone()).unwrap();
     as_user
         .from("b")
         .upload("mine.txt", "x", &FileOptions::new())

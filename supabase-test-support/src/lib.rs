@@ -7,6 +7,9 @@
 //!   relay error, SSE stream, slow answer), safe to drop anywhere.
 //! - [`realtime_mock::RealtimeMock`]: a Realtime websocket server speaking the protocol.
 //! - [`storage_mock`]: an in-memory Supabase Storage server (buckets, objects, signed URLs, TUS).
+//! - [`mock_project::MockProject`]: a small Supabase project in one call (PostgREST with
+//!   row-level security on `todos`, Auth sign-up / sign-in / refresh / user / logout), and
+//!   lines saying what it received without a secret.
 //! - [`header_values`]: every value of a header in a request wiremock received.
 //! - [`MockServer`]: a wiremock server that is safe to drop on a tokio runtime thread; every
 //!   test uses it instead of `wiremock::MockServer` (see [`mock_server`] for the hang it fixes).
@@ -19,6 +22,7 @@ pub mod conformance;
 pub mod fixtures;
 pub mod functions_mock;
 mod jwt;
+pub mod mock_project;
 pub mod mock_server;
 pub mod realtime_mock;
 pub mod recorder;

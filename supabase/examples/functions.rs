@@ -19,27 +19,25 @@ use supabase_test_support::functions_mock::FunctionsMock;
 #[tokio::main]
 async fn main() -> Result<(), supabase::Error> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let mut mock = None;
-    let (url, key, jwt, function, sse) = match env("SUPABASE_URL") {
+    let (url, key, jwt, function, sse, mock) = match env("SUPABASE_URL") {
         Some(url) => {
             let key = env("SUPABASE_ANON_KEY").expect("SUPABASE_ANON_KEY is not set");
             let jwt = env("SUPABASE_USER_JWT").expect("SUPABASE_USER_JWT is not set");
             let function = env("SUPABASE_FUNCTION").unwrap_or_else(|| "hello".into());
             let sse = env("SUPABASE_SSE_FUNCTION").unwrap_or_else(|| "sse".into());
             println!("using the project at {url}");
-            (url, key, jwt, function, sse)
+            (url, key, jwt, function, sse, None)
         }
         None => {
-            let started = FunctionsMock::start();
+            let mock = FunctionsMock::start();
             println!(
                 "SUPABASE_URL is not set: using the local Functions mock at {}",
-                started.url()
+                mock.url()
             );
-            let url = started.url().to_owned();
-            mock = Some(started);
+            let url = mock.url().to_owned();
             let key = supabase_test_support::fixtures::ANON_KEY.to_owned();
             let jwt = supabase_test_support::mint_user_jwt("ada", None);
-            (url, key, jwt, "hello".into(), "sse".into())
+            (url, key, jwt, "hello".into(), "sse".into(), Some(mock))
         }
     };
 

@@ -5,13 +5,14 @@
 //! - With `SUPABASE_URL`, `SUPABASE_ANON_KEY`, `SUPABASE_EMAIL` and `SUPABASE_PASSWORD` set, it
 //!   signs that user in to the real project and works on its table `SUPABASE_TABLE` (default
 //!   `todos`, with a text column `title`).
-//! - Otherwise it starts a local **mock** project (answering like Supabase Auth and PostgREST)
-//!   and prints what the mock received.
+//! - Otherwise it starts a local **mock** project (`MockProject` of `supabase-test-support`:
+//!   Supabase Auth, and PostgREST with row-level security on `todos`), signs in as its user
+//!   `alice@example.com`, and prints what the mock received (never a password or token).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use supabase::auth::{PasswordCredentials, SignOutScope};
+use supabase_test_support::mock_project::MockProject;
 
 #[derive(Debug, Serialize)]
 struct NewTodo<'a> {
@@ -42,14 +43,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "SUPABASE_URL / SUPABASE_ANON_KEY / SUPABASE_EMAIL / SUPABASE_PASSWORD not all set:"
             );
             println!("using a LOCAL MOCK project.\n");
-            let mock = supabase_test_support::recorder::start_recorder(&[]).await;
-            (
-                mock.uri(),
-                supabase_test_support::fixtures::ANON_KEY.to_owned(),
-                "user@example.com".to_owned(),
-                "correct horse battery staple".to_owned(),
-                Some(mock),
-            )
+            let mock = MockProject::start().await;
+            let (url, key) = (mock.url(), mock.anon_key().to_owned());
+            let (email, password) = ("alice@example.com", MockProject::PASSWORD);
+            (url, key, email.into(), password.into(), Some(mock))
         }
     };
     let table = env("SUPABASE_TABLE").unwrap_or_else(|| "todos".to_owned());
@@ -95,44 +92,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("signed out");
 
     if let Some(mock) = mock {
-        println!("\nWhat the mock project received:");
-        for r in mock.received_requests().await.unwrap_or_default() {
-            let who = r
-                .headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(|t| {
-                    if t == supabase_test_support::fixtures::ANON_KEY {
-                        "the anon key".to_owned()
-                    } else {
-                        let sub = supabase::supabase_core::decode_jwt_claims(t)
-                            .ok()
-                            .and_then(|c| c.sub)
-                            .unwrap_or_default();
-                        format!("the JWT of user {sub}")
-                    }
-                })
-                .unwrap_or_default();
-            let body: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
-            let body = match body {
-                Value::Null => String::new(),
-                // Never print the password, even the mock's.
-                Value::Object(mut o) => {
-                    if o.contains_key("password") {
-                        o.insert("password".into(), Value::from("[REDACTED]"));
-                    }
-                    Value::Object(o).to_string()
-                }
-                other => other.to_string(),
-            };
-            println!(
-                "  {} {}{}  bearer: {who}  {body}",
-                r.method,
-                r.url.path(),
-                r.url.query().map(|q| format!("?{q}")).unwrap_or_default(),
-            );
-        }
+        mock.print_received().await;
     }
     Ok(())
 }

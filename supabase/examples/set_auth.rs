@@ -8,8 +8,9 @@
 //!
 //! - With `SUPABASE_URL`, `SUPABASE_ANON_KEY` and `SUPABASE_USER_JWT` (a user's access token)
 //!   set, it queries the real project's table `SUPABASE_TABLE` (default `todos`).
-//! - Otherwise it starts a local **mock** project that answers like PostgREST with row-level
-//!   security on `todos` (each user sees only their rows), and prints what was sent.
+//! - Otherwise it starts a local **mock** project (`MockProject` of `supabase-test-support`)
+//!   that answers like PostgREST with row-level security on `todos` (each user sees only their
+//!   rows), calls the server as its users `alice` and `bob`, and prints what the mock received.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::SocketAddr;
@@ -18,8 +19,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{Value, json};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use serde_json::Value;
+use supabase_test_support::mock_project::MockProject;
 
 /// The application state: one Supabase client for the whole server.
 #[derive(Clone)]
@@ -69,20 +70,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         _ => {
             println!("SUPABASE_URL / SUPABASE_ANON_KEY / SUPABASE_USER_JWT not all set:");
             println!("using a LOCAL MOCK project (row-level security simulated on `todos`).\n");
-            let mock = start_mock_project().await;
-            let users = ["alice", "bob"]
-                .iter()
-                .map(|name| {
-                    let jwt = supabase_test_support::mint_user_jwt(name, None);
-                    ((*name).to_owned(), jwt)
-                })
-                .collect();
-            (
-                mock.uri(),
-                supabase_test_support::fixtures::ANON_KEY.to_owned(),
-                users,
-                Some(mock),
-            )
+            let mock = MockProject::start().await;
+            let (url, key) = (mock.url(), mock.anon_key().to_owned());
+            let users = ["alice", "bob"].map(|name| (name.to_owned(), mock.user_jwt(name)));
+            (url, key, users.into(), Some(mock))
         }
     };
 
@@ -99,7 +90,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Server listening on http://{addr}\n");
 
     // Play the callers: each user calls the server with their own token.
-    let http = supabase::supabase_core::reqwest::Client::new();
+    let http = supabase::supabase_core::http_client_builder()?.build()?;
     let mut calls: Vec<(String, Option<String>)> = users
         .into_iter()
         .map(|(who, jwt)| (who, Some(jwt)))
@@ -118,58 +109,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     if let Some(mock) = mock {
-        println!("\nWhat the mock project received:");
-        for r in mock.received_requests().await.unwrap_or_default() {
-            let bearer = r
-                .headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .and_then(|t| supabase::supabase_core::decode_jwt_claims(t).ok())
-                .and_then(|c| c.sub)
-                .unwrap_or_else(|| "?".into());
-            let apikey_ok = r.headers.get("apikey").and_then(|v| v.to_str().ok())
-                == Some(supabase_test_support::fixtures::ANON_KEY);
-            println!(
-                "  {} {}?{}  apikey=anon key: {apikey_ok}  Authorization: Bearer <JWT of {bearer}>",
-                r.method,
-                r.url.path(),
-                r.url.query().unwrap_or(""),
-            );
-        }
+        mock.print_received().await;
     }
     Ok(())
-}
-
-/// A mock project whose `todos` table has row-level security: a user sees only their rows.
-async fn start_mock_project() -> MockServer {
-    struct RowLevelSecurity;
-    impl Respond for RowLevelSecurity {
-        fn respond(&self, request: &Request) -> ResponseTemplate {
-            let sub = request
-                .headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .and_then(|t| supabase::supabase_core::decode_jwt_claims(t).ok())
-                .and_then(|c| c.sub);
-            let all = [
-                (1, "alice", "Buy milk"),
-                (2, "bob", "Walk the dog"),
-                (3, "alice", "Write Rust"),
-            ];
-            let rows: Vec<Value> = all
-                .iter()
-                .filter(|(_, owner, _)| Some(*owner) == sub.as_deref())
-                .map(|(id, owner, title)| json!({"id": id, "owner": owner, "title": title}))
-                .collect();
-            ResponseTemplate::new(200).set_body_json(rows)
-        }
-    }
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::path("/rest/v1/todos"))
-        .respond_with(RowLevelSecurity)
-        .mount(&server)
-        .await;
-    server
 }

@@ -18,28 +18,26 @@ use supabase_test_support::storage_mock::StorageMock;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    // Keep the mock alive for the whole run (it shuts down when dropped).
-    let mut _mock = None;
-    let (url, key, jwt, bucket) = match env("SUPABASE_URL") {
+    // `_mock` keeps the mock alive for the whole run (it shuts down when dropped).
+    let (url, key, jwt, bucket, _mock) = match env("SUPABASE_URL") {
         Some(url) => {
             let key = env("SUPABASE_ANON_KEY").expect("SUPABASE_ANON_KEY is not set");
             let jwt = env("SUPABASE_USER_JWT").expect("SUPABASE_USER_JWT is not set");
             let bucket = env("SUPABASE_BUCKET").unwrap_or_else(|| "avatars".into());
             println!("running against {url} (bucket `{bucket}`)");
-            (url, key, jwt, bucket)
+            (url, key, jwt, bucket, None)
         }
         None => {
             let mock = StorageMock::start().await;
             mock.create_bucket("avatars", false);
-            let url = mock.url();
             println!(
-                "SUPABASE_URL is not set: running against the local in-memory Storage mock at {url}"
+                "SUPABASE_URL is not set: running against the local in-memory Storage mock at {}",
+                mock.url()
             );
-            _mock = Some(mock);
             let jwt =
                 supabase_test_support::mint_user_jwt("00000000-0000-4000-8000-0000000000e1", None);
             let key = supabase_test_support::fixtures::ANON_KEY.to_owned();
-            (url, key, jwt, "avatars".to_owned())
+            (mock.url(), key, jwt, "avatars".to_owned(), Some(mock))
         }
     };
 

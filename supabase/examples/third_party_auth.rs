@@ -8,14 +8,16 @@
 //!
 //! - With `SUPABASE_URL`, `SUPABASE_ANON_KEY` and `THIRD_PARTY_JWT` set, it queries the real
 //!   project's table `SUPABASE_TABLE` (default `todos`) with that token.
-//! - Otherwise it starts a local **mock** project and prints what the mock received.
+//! - Otherwise it starts a local **mock** project (`MockProject` of `supabase-test-support`),
+//!   gives its `todos` a row of the third-party user `user_3rdparty`, queries with a token of
+//!   the identity provider `https://idp.example.com`, and prints what the mock received.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde_json::{Value, json};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use serde_json::Value;
+use supabase_test_support::mock_project::MockProject;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,26 +34,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         _ => {
             println!("SUPABASE_URL / SUPABASE_ANON_KEY / THIRD_PARTY_JWT not all set:");
             println!("using a LOCAL MOCK project.\n");
-            let mock = MockServer::start().await;
-            Mock::given(wiremock::matchers::path("/rest/v1/todos"))
-                .respond_with(
-                    ResponseTemplate::new(200)
-                        .set_body_json(json!([{"id": 7, "title": "from a third-party user"}])),
-                )
-                .mount(&mock)
-                .await;
-            let token = supabase_test_support::mint_jwt(&json!({
-                "iss": "https://idp.example.com",
-                "sub": "user_3rdparty",
-                "role": "authenticated",
-                "exp": 4_102_444_800u64,
-            }));
-            (
-                mock.uri(),
-                supabase_test_support::fixtures::ANON_KEY.to_owned(),
-                token,
-                Some(mock),
-            )
+            let mock = MockProject::start().await;
+            mock.add_todo("user_3rdparty", "from a third-party user");
+            let token = mock.third_party_jwt("user_3rdparty");
+            (mock.url(), mock.anon_key().to_owned(), token, Some(mock))
         }
     };
 
@@ -84,23 +70,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     if let Some(mock) = mock {
-        println!("\nWhat the mock project received:");
-        for r in mock.received_requests().await.unwrap_or_default() {
-            let sub = r
-                .headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .and_then(|t| supabase::supabase_core::decode_jwt_claims(t).ok())
-                .and_then(|c| c.sub)
-                .unwrap_or_default();
-            println!(
-                "  {} {}?{}  Authorization: Bearer <third-party JWT of {sub}>",
-                r.method,
-                r.url.path(),
-                r.url.query().unwrap_or("")
-            );
-        }
+        mock.print_received().await;
     }
     Ok(())
 }

@@ -23,10 +23,9 @@ pub(crate) const DEFAULT_SCHEMA: &str = "public";
 ///     .schema("api")                          // db.schema
 ///     .header("x-app", "demo")                // global.headers
 ///     .timeout(Duration::from_secs(10))
-///     // Share your app's pool; keep the same-origin redirect policy (see `http_client`).
+///     // Share your app's pool; start from `http_client_builder` (see `http_client`).
 ///     .http_client(
-///         supabase::supabase_core::reqwest::Client::builder()
-///             .redirect(supabase::supabase_core::redirect_policy())
+///         supabase::supabase_core::http_client_builder()?
 ///             .build()
 ///             .expect("a client"),
 ///     )

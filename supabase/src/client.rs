@@ -7,7 +7,7 @@ use std::sync::Arc;
 use supabase_auth::{AuthClient, AuthClientBuilder};
 use supabase_core::{
     Clock, Config, ProjectKeyProvider, Secret, StaticTokenProvider, TokenProvider, TokenUser,
-    check_access_token, check_bearer_jwt,
+    check_jwt_expiry, check_jwt_with_user,
 };
 #[cfg(feature = "postgrest")]
 use supabase_postgrest::shape::Json;
@@ -363,7 +363,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn set_auth(&mut self, access_token: &str) -> Result<TokenUser, Error> {
-        let (token, user) = check_access_token(access_token, self.shared.clock.as_ref())?;
+        let (token, user) = check_jwt_with_user(access_token, self.shared.clock.as_ref())?;
         *self = self.with_token(token);
         Ok(user)
     }
@@ -386,12 +386,12 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn with_auth(&self, access_token: &str) -> Result<Client, Error> {
-        let token = check_bearer_jwt(access_token, self.shared.clock.as_ref())?;
+        let token = check_jwt_expiry(access_token, self.shared.clock.as_ref())?;
         Ok(self.with_token(token))
     }
 
     /// [`Client::with_auth`] for a token you have already checked (for example with
-    /// [`supabase_core::check_access_token`], cached per session): no JWT parsing, only a few
+    /// [`supabase_core::check_jwt_with_user`], cached per session): no JWT parsing, only a few
     /// reference-count bumps and one small allocation.
     ///
     /// The token is sent as it is: nothing here checks that it is a JWT or unexpired.

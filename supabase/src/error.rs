@@ -1,6 +1,6 @@
 //! The façade's error type.
 
-use supabase_core::ApiError;
+use supabase_core::{ApiError, ServiceError};
 
 /// Any error of the Supabase client.
 #[derive(Debug, thiserror::Error)]
@@ -48,11 +48,7 @@ pub enum Error {
 impl Error {
     /// The server's error answer, when there was one (status, code, message, details, hint).
     pub fn as_api(&self) -> Option<&ApiError> {
-        match self {
-            #[cfg(feature = "auth")]
-            Error::Auth(e) => e.as_api(),
-            _ => self.as_core().and_then(supabase_core::Error::as_api),
-        }
+        self.service_error()?.api()
     }
 
     /// The Auth server's error answer, when there was one (status, `error_code`, message,
@@ -67,22 +63,24 @@ impl Error {
 
     /// The underlying foundation error, whichever crate reported it.
     pub fn as_core(&self) -> Option<&supabase_core::Error> {
+        self.service_error()?.core()
+    }
+
+    /// The error in the shape every service's error shares ([`ServiceError`]): what the
+    /// helpers below read. `None` for the façade's own errors (`AuthUnavailable`, …).
+    pub fn service_error(&self) -> Option<&dyn ServiceError> {
         match self {
             Error::Core(e) => Some(e),
             #[cfg(feature = "auth")]
-            Error::Auth(supabase_auth::Error::Core(e)) => Some(e),
+            Error::Auth(e) => Some(e),
             #[cfg(feature = "postgrest")]
-            Error::Postgrest(supabase_postgrest::Error::Core(e)) => Some(e),
-            #[cfg(feature = "functions")]
-            Error::Functions(
-                supabase_functions::FunctionsError::Core(e)
-                | supabase_functions::FunctionsError::Fetch(e)
-                | supabase_functions::FunctionsError::Interrupted(e),
-            ) => Some(e),
-            #[cfg(feature = "realtime")]
-            Error::Realtime(supabase_realtime::RealtimeError::Core(e)) => Some(e),
+            Error::Postgrest(e) => Some(e),
             #[cfg(feature = "storage")]
-            Error::Storage(supabase_storage::Error::Core(e)) => Some(e),
+            Error::Storage(e) => Some(e),
+            #[cfg(feature = "functions")]
+            Error::Functions(e) => Some(e),
+            #[cfg(feature = "realtime")]
+            Error::Realtime(e) => Some(e),
             _ => None,
         }
     }
@@ -99,58 +97,24 @@ impl Error {
     /// assert!(error.is_not_found() && !error.is_retryable());
     /// ```
     pub fn status(&self) -> Option<u16> {
-        match self {
-            #[cfg(feature = "auth")]
-            Error::Auth(e) => e.status(),
-            #[cfg(feature = "functions")]
-            Error::Functions(e) => e.status().map(|s| s.as_u16()),
-            #[cfg(feature = "storage")]
-            Error::Storage(e) => e.as_api().map(|api| api.status),
-            _ => self.as_api().map(|api| api.status),
-        }
+        self.service_error()?.status()
     }
 
     /// The service's error code: PostgREST's (`PGRST116`, `23505`, …), Auth's `error_code`
     /// (`invalid_credentials`, …), Storage's (`NoSuchKey`, …).
-    pub fn code(&self) -> Option<String> {
-        match self {
-            #[cfg(feature = "auth")]
-            Error::Auth(e) => e.code().map(|c| c.as_str().to_owned()),
-            #[cfg(feature = "storage")]
-            Error::Storage(e) => e.as_api().and_then(|api| api.code.clone()),
-            _ => self.as_api().and_then(|api| api.code.clone()),
-        }
+    pub fn code(&self) -> Option<&str> {
+        self.service_error()?.code()
     }
 
     /// Whether sending the same request again may succeed: timeouts, connection failures,
     /// 5xx answers other than 501, 429.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            #[cfg(feature = "auth")]
-            Error::Auth(e) => e.is_retryable(),
-            #[cfg(feature = "postgrest")]
-            Error::Postgrest(e) => e.is_retryable(),
-            #[cfg(feature = "storage")]
-            Error::Storage(e) => e.is_retryable(),
-            #[cfg(feature = "functions")]
-            Error::Functions(supabase_functions::FunctionsError::Timeout) => true,
-            _ => {
-                self.as_core()
-                    .is_some_and(supabase_core::Error::is_retryable)
-                    || self
-                        .status()
-                        .is_some_and(|s| s == 429 || (s >= 500 && s != 501))
-            }
-        }
+        self.service_error().is_some_and(ServiceError::is_retryable)
     }
 
     /// Whether the request ran out of time.
     pub fn is_timeout(&self) -> bool {
-        match self {
-            #[cfg(feature = "functions")]
-            Error::Functions(supabase_functions::FunctionsError::Timeout) => true,
-            _ => matches!(self.as_core(), Some(supabase_core::Error::Timeout)),
-        }
+        self.service_error().is_some_and(ServiceError::is_timeout)
     }
 
     /// Whether the thing asked for does not exist (HTTP 404, PostgREST's `PGRST205` unknown
@@ -158,7 +122,7 @@ impl Error {
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
             || matches!(
-                self.code().as_deref(),
+                self.code(),
                 Some("PGRST205" | "NoSuchKey" | "NoSuchBucket" | "user_not_found")
             )
     }
@@ -167,7 +131,7 @@ impl Error {
     /// `KeyAlreadyExists`/`BucketAlreadyExists`; Auth's `email_exists`/`user_already_exists`).
     pub fn is_unique_violation(&self) -> bool {
         matches!(
-            self.code().as_deref(),
+            self.code(),
             Some(
                 "23505"
                     | "KeyAlreadyExists"

@@ -79,7 +79,8 @@ pub use supabase_realtime as realtime;
 pub use supabase_storage as storage;
 
 pub use supabase_core::{
-    AccessToken, Config, FnTokenProvider, Secret, StaticTokenProvider, TokenProvider, TokenUser,
+    AccessToken, Config, FnTokenProvider, Secret, ServiceError, StaticTokenProvider, TokenProvider,
+    TokenUser,
 };
 
 /// What most programs need, in one import: `use supabase::prelude::*;`.

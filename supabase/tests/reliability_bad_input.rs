@@ -211,7 +211,7 @@ async fn unsendable_tokens_are_rejected_at_every_entry_point() {
             );
             assert!(!format!("{err} {err:?}").contains(EXTERNAL_JWT), "{name}");
         }
-        let err = postgrest.with_bearer(bad).unwrap_err();
+        let err = postgrest.with_token(bad).unwrap_err();
         assert!(
             matches!(err, PgError::Core(CoreError::InvalidHeader { .. })),
             "{name}: {err:?}"

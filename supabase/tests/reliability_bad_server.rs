@@ -799,7 +799,11 @@ async fn a_redirect_loop_ends_in_an_error() {
 #[tokio::test(start_paused = true)]
 async fn a_caller_supplied_default_client_leaks_the_key_but_its_answer_is_refused() {
     let (a, b) = redirecting_pair(302).await;
-    let http = supabase::supabase_core::reqwest::Client::new();
+    let http = supabase::supabase_core::http_client_builder()
+        .unwrap()
+        .redirect(supabase::supabase_core::reqwest::redirect::Policy::default())
+        .build()
+        .unwrap();
     let config = Config::new(&a.uri(), ANON_KEY).unwrap().http_client(http);
     let client = supabase::Client::new(config).unwrap();
     let err = select_todos(&client).await.unwrap_err();
@@ -811,8 +815,8 @@ async fn a_caller_supplied_default_client_leaks_the_key_but_its_answer_is_refuse
 
     // Built with the crate's policy, the same client setup sends B nothing.
     let (a, b) = redirecting_pair(302).await;
-    let http = supabase::supabase_core::reqwest::Client::builder()
-        .redirect(supabase::supabase_core::redirect_policy())
+    let http = supabase::supabase_core::http_client_builder()
+        .unwrap()
         .build()
         .unwrap();
     let config = Config::new(&a.uri(), ANON_KEY).unwrap().http_client(http);

@@ -320,9 +320,9 @@ async fn clients_and_builders_hide_secrets() {
     ];
     let postgrest = PostgrestClient::new("https://x.supabase.co/rest/v1", SECRET_KEY)
         .unwrap()
-        .with_bearer(EXTERNAL_JWT)
+        .with_token(EXTERNAL_JWT)
         .unwrap();
-    values.push(("PostgrestClient::with_bearer", debug_forms(&postgrest)));
+    values.push(("PostgrestClient::with_token", debug_forms(&postgrest)));
     let anon = postgrest.with_token_provider(Arc::new(ProjectKeyProvider));
     values.push(("PostgrestClient (key provider)", debug_forms(&anon)));
     let mut auth =
@@ -350,7 +350,7 @@ async fn clients_and_builders_hide_secrets() {
     assert_clean("supabase::Error (core)", all_forms(&err));
     let err = client
         .postgrest()
-        .with_bearer(format!("{EXTERNAL_JWT}\0"))
+        .with_token(format!("{EXTERNAL_JWT}\0"))
         .unwrap_err();
     assert_clean("supabase::postgrest::Error", all_forms(&err));
 }

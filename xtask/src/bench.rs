@@ -477,7 +477,7 @@ impl Report {
                  scoped client from the checked token, `Client::with_token`, {}. Part (1) is \
                  what keeps the whole call over 200 ns: it reads every byte of the token, and \
                  skipping it would send malformed or expired tokens. A server that sees the \
-                 same token again can check it once (`check_bearer_jwt`) and call `with_token` \
+                 same token again can check it once (`check_jwt_expiry`) and call `with_token` \
                  per request. For comparison, `PostgrestClient::with_token_provider` with an \
                  existing provider costs {}.",
                 time(with_auth.median),

@@ -148,6 +148,36 @@ fn test(extra: &[String]) -> Result {
         ],
         &[],
     )?;
+    // `--all-features` above runs on ring (`rustls-ring` wins over `rustls`); the aws-lc-rs
+    // side of the TLS configuration and of JWT verification runs here.
+    step(
+        "tests: rustls with aws-lc-rs",
+        &[
+            "test",
+            "-p",
+            "supabase-sdk-auth",
+            "--no-default-features",
+            "--features",
+            "rustls,jwt-verify",
+            "--test",
+            "claims",
+        ],
+        &[],
+    )?;
+    step(
+        "tests: core TLS with aws-lc-rs",
+        &[
+            "test",
+            "-p",
+            "supabase-sdk-core",
+            "--no-default-features",
+            "--features",
+            "rustls",
+            "--lib",
+            "tls",
+        ],
+        &[],
+    )?;
     let wasm_steps = wasm::steps()?;
     for (name, args) in feature_matrix() {
         step(&format!("features: {name}"), &args, &[])?;
@@ -207,6 +237,17 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
             vec!["check", "-p", krate, "--no-default-features"],
         ));
         out.push((
+            format!("{krate} rustls (aws-lc-rs)"),
+            vec![
+                "check",
+                "-p",
+                krate,
+                "--no-default-features",
+                "--features",
+                "rustls",
+            ],
+        ));
+        out.push((
             format!("{krate} native-tls"),
             vec![
                 "check",
@@ -219,13 +260,14 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
         ));
     }
     for features in [
-        "auth,rustls",
-        "postgrest,rustls",
-        "rustls",
+        "auth,rustls-ring",
+        "postgrest,rustls-ring",
+        "rustls-ring",
+        "jwt-verify,rustls-ring",
         "jwt-verify,rustls",
-        "storage,rustls",
-        "functions,rustls",
-        "realtime,rustls",
+        "storage,rustls-ring",
+        "functions,rustls-ring",
+        "realtime,rustls-ring",
     ] {
         out.push((
             format!("supabase --features {features}"),
