@@ -10,7 +10,7 @@ use crate::admin::check_uuid;
 use crate::params::check_object;
 use crate::{Error, User};
 
-/// Parameters of [`AdminClient::list_users`]: page (1-based) and page size (server default
+/// Parameters of [`AdminClient::list_users`](crate::AdminClient::list_users): page (1-based) and page size (server default
 /// 50). Unset values go out as empty strings, as auth-js sends them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListUsersParams {
@@ -43,7 +43,7 @@ impl ListUsersParams {
     }
 }
 
-/// One page of [`AdminClient::list_users`].
+/// One page of [`AdminClient::list_users`](crate::AdminClient::list_users).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserPage {
@@ -59,7 +59,7 @@ pub struct UserPage {
     pub last_page: Option<u32>,
 }
 
-/// Attributes for [`AdminClient::create_user`] and [`AdminClient::update_user_by_id`]; only
+/// Attributes for [`AdminClient::create_user`](crate::AdminClient::create_user) and [`AdminClient::update_user_by_id`](crate::AdminClient::update_user_by_id); only
 /// the fields you set are sent.
 ///
 /// ```
@@ -216,7 +216,7 @@ impl fmt::Debug for AdminUserAttributes {
     }
 }
 
-/// What [`AdminClient::generate_link`] makes.
+/// What [`AdminClient::generate_link`](crate::AdminClient::generate_link) makes.
 ///
 /// ```
 /// use supabase_auth::GenerateLinkParams;

@@ -4,7 +4,7 @@ use supabase_core::{Secret, Url};
 
 use crate::{Session, User};
 
-/// What [`AuthClient::sign_up`] produced.
+/// What [`AuthClient::sign_up`](crate::AuthClient::sign_up) produced.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SignUpResponse {
@@ -14,7 +14,7 @@ pub enum SignUpResponse {
     ConfirmationRequired(User),
 }
 
-/// The answer of an OTP send ([`AuthClient::sign_in_with_otp`], [`AuthClient::resend`]).
+/// The answer of an OTP send ([`AuthClient::sign_in_with_otp`](crate::AuthClient::sign_in_with_otp), [`AuthClient::resend`](crate::AuthClient::resend)).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct OtpSent {
@@ -22,7 +22,7 @@ pub struct OtpSent {
     pub message_id: Option<String>,
 }
 
-/// What [`AuthClient::verify_otp`] produced.
+/// What [`AuthClient::verify_otp`](crate::AuthClient::verify_otp) produced.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthResponse {
@@ -32,7 +32,7 @@ pub struct AuthResponse {
     pub user: Option<User>,
 }
 
-/// Where to send the user for an OAuth sign-in ([`AuthClient::sign_in_with_oauth`]).
+/// Where to send the user for an OAuth sign-in ([`AuthClient::sign_in_with_oauth`](crate::AuthClient::sign_in_with_oauth)).
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct OAuthRedirect {
@@ -42,7 +42,7 @@ pub struct OAuthRedirect {
     pub url: Url,
     /// With the PKCE flow: the code verifier, also kept in the session store. A server that
     /// serves many users keeps it itself (e.g. in a cookie) and passes it to
-    /// [`AuthClient::exchange_code_for_session_with_verifier`].
+    /// [`AuthClient::exchange_code_for_session_with_verifier`](crate::AuthClient::exchange_code_for_session_with_verifier).
     pub code_verifier: Option<Secret>,
 }
 
@@ -59,7 +59,7 @@ impl std::fmt::Debug for OAuthRedirect {
     }
 }
 
-/// The identity provider's sign-in page for an SSO sign-in ([`AuthClient::sign_in_with_sso`]).
+/// The identity provider's sign-in page for an SSO sign-in ([`AuthClient::sign_in_with_sso`](crate::AuthClient::sign_in_with_sso)).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SsoRedirect {
