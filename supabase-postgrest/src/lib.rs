@@ -98,6 +98,8 @@ mod request;
 mod response;
 mod scalar;
 pub mod shape;
+mod split;
+mod stream;
 mod transform;
 mod value;
 
@@ -110,6 +112,7 @@ pub use execute::ResponseFuture;
 pub use filter::FilterBuilder;
 pub use options::{Count, ExplainOptions, InsertOptions, Order, TextSearch, UpsertOptions};
 pub use response::PostgrestResponse;
+pub use stream::{CsvStream, RowStream};
 pub use supabase_core::RetryPolicy;
 /// What a standalone user needs from `supabase-core` to bring their own token source,
 /// without depending on it directly.
