@@ -39,7 +39,9 @@
 //! - [`FilterBuilder`]: filters (`eq` … `filter`), transforms (`order`, `limit`, `range`,
 //!   `single`, `maybe_single`, `csv`, `geojson`, `explain`, `strip_nulls`, `max_affected`,
 //!   `rollback`, `count`, `head`, `set_header`, `retry`, `timeout`), sent with `.await`
-//!   (decoded as the builder's [`shape`]), `execute::<T>()` or `execute_raw()`.
+//!   (decoded as the builder's [`shape`]), `execute::<T>()` or `execute_raw()`; or read row
+//!   by row as the answer arrives with `stream::<T>()` ([`RowStream`]) and, after `csv()`,
+//!   `stream_lines()` ([`CsvStream`]).
 //! - [`PostgrestResponse`]: `data`, `count` (from `Content-Range` when a count was asked
 //!   for), `status`, `headers`. [`Error`]: every non-2xx answer with status, code, message,
 //!   details and hint, plus helpers for the common cases.
