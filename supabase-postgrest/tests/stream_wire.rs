@@ -295,3 +295,17 @@ async fn a_503_before_the_body_is_retried_as_execute_retries_it() {
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
 }
+
+/// The streams and the futures that open them can move between threads (`tokio::spawn`).
+#[test]
+fn streams_and_their_futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    let db = PostgrestClient::new("http://localhost/rest/v1", KEY).unwrap();
+    let rows = db.from("t").select("*").stream::<Todo>();
+    send(&rows);
+    let lines = db.from("t").select("*").csv().stream_lines();
+    send(&lines);
+    fn stream_is_send<T: Send + 'static>() {}
+    stream_is_send::<supabase_postgrest::RowStream<Todo>>();
+    stream_is_send::<supabase_postgrest::CsvStream>();
+}
