@@ -274,6 +274,50 @@ impl Service {
         Ok(response)
     }
 
+    /// [`Service::send_streaming`] retried as [`Service::send`] is, while nothing of the body
+    /// has been handed over: a GET/HEAD whose answer has a retryable status (429, 5xx but
+    /// 501; the unread body is dropped) or that failed before any answer is sent again after
+    /// the policy's wait (not when `retry` is false). Once a 2xx answer (or the last attempt's
+    /// answer) is returned, its body is the caller's and nothing is retried.
+    pub async fn send_streaming_with_retries(
+        &self,
+        request: &Request,
+        retry: bool,
+        limit: Option<u64>,
+    ) -> Result<StreamingResponse, Error> {
+        let max_retries = if retry && self.retries(request) {
+            self.retry.max_retries()
+        } else {
+            0
+        };
+        let mut attempt: u32 = 0;
+        loop {
+            let result = if attempt == 0 {
+                self.send_streaming(request, limit).await
+            } else {
+                let mut again = request.clone();
+                again
+                    .headers
+                    .insert(X_RETRY_COUNT, HeaderValue::from(attempt));
+                self.send_streaming(&again, limit).await
+            };
+            let again = attempt < max_retries
+                && match &result {
+                    Ok(response) => is_retryable_status(response.status),
+                    Err(e) => is_failure_before_answer(e),
+                };
+            if !again {
+                return result;
+            }
+            let wait = self
+                .retry
+                .wait(attempt, result.as_ref().ok().map(|r| &r.headers));
+            drop(result);
+            crate::runtime::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
     fn retries(&self, request: &Request) -> bool {
         self.retry.retries_method(&request.method)
             && !request.body.as_ref().is_some_and(|b| b.is_stream())

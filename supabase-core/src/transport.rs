@@ -158,6 +158,12 @@ impl Transport {
         &self.inner.headers
     }
 
+    /// The most bytes a buffered answer may have ([`TransportOptions::max_response_bytes`]);
+    /// streamed readers use it to bound what they hold at once (one row, one record).
+    pub fn max_response_bytes(&self) -> usize {
+        self.inner.max_response_bytes
+    }
+
     /// Whether the caller set a global `Authorization` header, which then wins over every
     /// token provider.
     pub fn has_global_authorization(&self) -> bool {

@@ -39,7 +39,9 @@
 //! - [`FilterBuilder`]: filters (`eq` … `filter`), transforms (`order`, `limit`, `range`,
 //!   `single`, `maybe_single`, `csv`, `geojson`, `explain`, `strip_nulls`, `max_affected`,
 //!   `rollback`, `count`, `head`, `set_header`, `retry`, `timeout`), sent with `.await`
-//!   (decoded as the builder's [`shape`]), `execute::<T>()` or `execute_raw()`.
+//!   (decoded as the builder's [`shape`]), `execute::<T>()` or `execute_raw()`; or read row
+//!   by row as the answer arrives with `stream::<T>()` ([`RowStream`]) and, after `csv()`,
+//!   `stream_lines()` ([`CsvStream`]).
 //! - [`PostgrestResponse`]: `data`, `count` (from `Content-Range` when a count was asked
 //!   for), `status`, `headers`. [`Error`]: every non-2xx answer with status, code, message,
 //!   details and hint, plus helpers for the common cases.
@@ -98,6 +100,8 @@ mod request;
 mod response;
 mod scalar;
 pub mod shape;
+mod split;
+mod stream;
 mod transform;
 mod value;
 
@@ -110,6 +114,7 @@ pub use execute::ResponseFuture;
 pub use filter::FilterBuilder;
 pub use options::{Count, ExplainOptions, InsertOptions, Order, TextSearch, UpsertOptions};
 pub use response::PostgrestResponse;
+pub use stream::{CsvStream, RowStream};
 pub use supabase_core::RetryPolicy;
 /// What a standalone user needs from `supabase-core` to bring their own token source,
 /// without depending on it directly.

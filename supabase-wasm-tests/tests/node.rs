@@ -47,6 +47,21 @@ async fn a_query_is_built_and_sent_with_the_project_key() {
     assert_eq!(row["apikey"], ANON_KEY);
     assert_eq!(row["authorization"], format!("Bearer {ANON_KEY}"));
 
+    // Rows that stream: decoded one by one from fetch's body stream.
+    let mut rows = client
+        .from("todos")
+        .select("id")
+        .stream::<Value>()
+        .await
+        .unwrap();
+    let first = futures_util::StreamExt::next(&mut rows)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first["path"], "/rest/v1/todos");
+    assert_eq!(first["query"], "select=id");
+    assert!(futures_util::StreamExt::next(&mut rows).await.is_none());
+
     // A write with a JSON body and `Prefer`.
     let inserted = client
         .from("todos")

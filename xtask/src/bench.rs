@@ -94,6 +94,11 @@ pub fn bench(args: &[String]) -> Result {
         text.push_str("\n## Storage streaming (`supabase-bench/benches/storage.rs`)\n\n");
         text.push_str(&storage);
     }
+    // The PostgREST row streaming bench (`benches/rows.rs`) writes its own table too.
+    if let Ok(rows) = fs::read_to_string(facts_dir.join("rows.md")) {
+        text.push_str("\n## PostgREST rows that stream (`supabase-bench/benches/rows.rs`)\n\n");
+        text.push_str(&rows);
+    }
     let path = root.join("BENCHMARKS.md");
     fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("\nxtask bench: results");
