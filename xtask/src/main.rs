@@ -9,8 +9,10 @@
 //! - `stress [RUNS]`: runs every integration test binary RUNS times pinned to a CPU shared
 //!   with a busy process, and reports any hang (with its stacks) or failure (see the `stress`
 //!   module). Never part of `test`.
-//! - `bench [--quick]`: the benchmarks of `supabase-bench` (never part of `test`), and the
-//!   report `BENCHMARKS.md` made from that run.
+//! - `bench [--quick] [--side-by-side]`: the benchmarks of `supabase-bench` (never part of
+//!   `test`), and the report `BENCHMARKS.md` made from that run; `--side-by-side` runs only
+//!   the side-by-side of issue 17 (ours, hyper-util, the `postgrest` crate, raw reqwest and
+//!   supabase-js as separate processes) and replaces its section of the report.
 //!
 //! Each step prints the command it runs; the first failure stops the run with a non-zero
 //! exit code.
@@ -23,6 +25,7 @@ use std::time::{Duration, Instant};
 
 mod bench;
 mod fuzz;
+mod sidebyside;
 mod stress;
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -69,6 +72,7 @@ fn print_help() {
     println!("         busy process; a run over the limit (default 120 s) is a hang: its stacks");
     println!("         and unfinished tests are printed; fails on any hang or failure");
     println!("  bench  run the benchmarks against an in-process server and write BENCHMARKS.md");
+    println!("         (--quick: shorter; --side-by-side: only the side-by-side of issue 17)");
     println!("         (`--quick`: a short smoke run whose figures are only indicative)");
 }
 
