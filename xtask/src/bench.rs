@@ -114,7 +114,7 @@ pub fn bench(args: &[String]) -> Result {
     }
     // The side-by-side of issue 17 (separate processes; `sidebyside.rs`), last.
     text.push('\n');
-    text.push_str(&sidebyside::run(&root, &target, quick)?);
+    text.push_str(&sidebyside::run(&root, &target, quick, false)?);
     let path = root.join("BENCHMARKS.md");
     fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("\nxtask bench: results");
@@ -138,7 +138,7 @@ pub fn bench(args: &[String]) -> Result {
 /// `cargo xtask bench --side-by-side`: runs only the side-by-side and replaces its section of
 /// `BENCHMARKS.md` (the rest of the report stays as the last full run wrote it).
 fn side_by_side_only(root: &Path, target: &Path, quick: bool) -> Result {
-    let section = sidebyside::run(root, target, quick)?;
+    let section = sidebyside::run(root, target, quick, true)?;
     let path = root.join("BENCHMARKS.md");
     let old = fs::read_to_string(&path).unwrap_or_default();
     let kept = match old.find(SIDE_BY_SIDE_HEADING) {

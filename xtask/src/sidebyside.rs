@@ -101,7 +101,7 @@ enum Node {
 
 /// Builds the load generator, installs supabase-js when missing, runs the rounds, and
 /// returns the report's section (Markdown, starting with `## Side by side`).
-pub fn run(root: &Path, target: &Path, quick: bool) -> Result<String> {
+pub fn run(root: &Path, target: &Path, quick: bool, alone: bool) -> Result<String> {
     let started = Instant::now();
     cargo(
         "side-by-side load generator",
@@ -160,6 +160,7 @@ pub fn run(root: &Path, target: &Path, quick: bool) -> Result<String> {
         load_before,
         load_after,
         quick,
+        alone,
         seconds: started.elapsed().as_secs(),
     });
     Ok(section)
@@ -313,6 +314,8 @@ struct Rendering<'a> {
     load_before: String,
     load_after: String,
     quick: bool,
+    /// Run with `--side-by-side` (this section only).
+    alone: bool,
     seconds: u64,
 }
 
@@ -390,12 +393,14 @@ fn render(r: &Rendering<'_>) -> String {
     };
     let _ = writeln!(
         out,
-        "{} on {}, {} s; {} rounds of {} s per client and workload after {} s of warm-up; {js}. \
+        "{}{} on {}, {} s; {} rounds of {} s per client and workload after {} s of warm-up; {js}. \
          Load average (1, 5, 15 min) before / after: {} / {}. Machine: see above.{}\n",
-        if r.quick {
-            "`cargo xtask bench --quick`"
-        } else {
-            "`cargo xtask bench`"
+        if r.alone { "This section alone: " } else { "" },
+        match (r.quick, r.alone) {
+            (false, false) => "`cargo xtask bench`",
+            (true, false) => "`cargo xtask bench --quick`",
+            (false, true) => "`cargo xtask bench --side-by-side`",
+            (true, true) => "`cargo xtask bench --side-by-side --quick`",
         },
         r.date,
         r.seconds,
