@@ -12,6 +12,50 @@ pub const ANON_KEY: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXB
 /// is_anonymous): the same value as `supabase_test_support::fixtures::EXTERNAL_JWT`.
 pub const USER_JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJhdXRoZW50aWNhdGVkIiwiZXhwIjo0MTAyNDQ0ODAwLCJpYXQiOjE3MDQwNjcyMDAsImlzcyI6ImNvbmZvcm1hbmNlLXJlY29yZGVyIiwic3ViIjoiMDAwMDAwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAyIiwiZW1haWwiOiJleHRlcm5hbEBleGFtcGxlLmNvbSIsInBob25lIjoiIiwiYXBwX21ldGFkYXRhIjp7InByb3ZpZGVyIjoiZW1haWwiLCJwcm92aWRlcnMiOlsiZW1haWwiXX0sInVzZXJfbWV0YWRhdGEiOnt9LCJyb2xlIjoiYXV0aGVudGljYXRlZCIsImFhbCI6ImFhbDEiLCJhbXIiOlt7Im1ldGhvZCI6InBhc3N3b3JkIiwidGltZXN0YW1wIjoxNzA0MDY3MjAwfV0sInNlc3Npb25faWQiOiIwMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwYjEiLCJpc19hbm9ueW1vdXMiOmZhbHNlfQ.dXBOXWbAMRdcRC4E2964vvt0053uOqCk3C8wbTjEmOQ";
 
+/// The JWT of user `i`: the claims Supabase Auth puts in an access token (about 870 bytes,
+/// like the issue's), the user's id and email varying. Not signed (the server does not look).
+/// The side-by-side (`src/bin/load.rs`, `js/load.cjs`, which makes the same tokens) sends
+/// user 0's for a fixed token, and the server's password sign-in answers it.
+pub fn user_jwt(i: usize) -> String {
+    let sub = format!("00000000-0000-4000-8000-{i:012}");
+    let payload = format!(
+        concat!(
+            r#"{{"aud":"authenticated","exp":4102444800,"iat":1704067200,"#,
+            r#""iss":"http://127.0.0.1:54321/auth/v1","sub":"{sub}","#,
+            r#""email":"user{i}@example.com","phone":"","#,
+            r#""app_metadata":{{"provider":"email","providers":["email"]}},"#,
+            r#""user_metadata":{{"email":"user{i}@example.com","email_verified":true,"#,
+            r#""phone_verified":false,"sub":"{sub}"}},"#,
+            r#""role":"authenticated","aal":"aal1","#,
+            r#""amr":[{{"method":"password","timestamp":1704067200}}],"#,
+            r#""session_id":"00000000-0000-4000-8000-{i:012}","is_anonymous":false}}"#
+        ),
+        sub = sub,
+        i = i
+    );
+    format!(
+        "{}.{}.{}",
+        base64url(br#"{"alg":"HS256","kid":"bench","typ":"JWT"}"#),
+        base64url(payload.as_bytes()),
+        base64url(&[7u8; 32])
+    )
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (k, b)| n | (u32::from(*b) << (16 - 8 * k)));
+        for k in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * k)) as usize & 63]));
+        }
+    }
+    out
+}
+
 /// The access token the server hands out on refresh (case 5).
 pub const REFRESHED_JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsInJvbGUiOiJhdXRoZW50aWNhdGVkIiwiZXhwIjo0MTAyNDQ0ODAwfQ.cmVmcmVzaGVk";
 
@@ -47,6 +91,13 @@ pub fn case1_query(from: supabase::postgrest::QueryBuilder) -> supabase::postgre
         .order(ORDER_COLUMN, supabase::postgrest::Order::desc())
         .limit(LIMIT)
 }
+
+/// The table whose select the server answers with [`LARGE_ROWS`] rows (the side-by-side's
+/// large-body workload).
+pub const LARGE_TABLE: &str = "todos_large";
+
+/// How many rows the server answers for [`LARGE_TABLE`].
+pub const LARGE_ROWS: usize = 1_000;
 
 /// How many rows the server answers to the select of cases 1, 2, 3, 5 and 6.
 pub const SELECT_ROWS: usize = 10;
@@ -143,8 +194,18 @@ pub fn stored_session(expires_in: u64) -> String {
 
 /// The body Auth answers to a refresh: a session whose access token is [`REFRESHED_JWT`].
 pub fn session_body() -> String {
+    session_body_with(REFRESHED_JWT)
+}
+
+/// The body Auth answers to a password sign-in: a session whose access token is
+/// `user_jwt(0)` (the side-by-side's session workload).
+pub fn sign_in_body() -> String {
+    session_body_with(&user_jwt(0))
+}
+
+fn session_body_with(access_token: &str) -> String {
     serde_json::json!({
-        "access_token": REFRESHED_JWT,
+        "access_token": access_token,
         "token_type": "bearer",
         "expires_in": 3600,
         "refresh_token": "refresh-token-2",

@@ -18,7 +18,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::BenchError;
-use crate::fixtures::{SELECT_ROWS, session_body, todos_body};
+use crate::fixtures::{
+    LARGE_ROWS, LARGE_TABLE, SELECT_ROWS, session_body, sign_in_body, todos_body,
+};
 
 static CONTENT_RANGE: HeaderName = HeaderName::from_static("content-range");
 
@@ -84,7 +86,9 @@ pub enum Protocol {
 /// so it never competes with the client for the client's runtime, and stops when dropped.
 ///
 /// Routes: `GET /rest/v1/<table>` answers `200` with [`SELECT_ROWS`] todos and a
-/// `Content-Range` header; `POST /auth/v1/token` answers a session (and counts a refresh);
+/// `Content-Range` header ([`LARGE_ROWS`] todos for [`LARGE_TABLE`]); `POST /auth/v1/token`
+/// answers a session (and counts a refresh; `?grant_type=password`
+/// answers a session holding `user_jwt(0)` and is not counted);
 /// anything else answers a PostgREST-style `404`.
 #[derive(Debug)]
 pub struct Server {
@@ -97,7 +101,9 @@ pub struct Server {
 struct Answers {
     stats: Arc<ServerStats>,
     rows: Bytes,
+    large: Bytes,
     session: Bytes,
+    sign_in: Bytes,
     not_found: Bytes,
 }
 
@@ -116,7 +122,9 @@ impl Server {
         let answers = Arc::new(Answers {
             stats: Arc::clone(&stats),
             rows: Bytes::from(todos_body(SELECT_ROWS)?),
+            large: Bytes::from(todos_body(LARGE_ROWS)?),
             session: Bytes::from(session_body()),
+            sign_in: Bytes::from(sign_in_body()),
             not_found: Bytes::from_static(
                 br#"{"code":"PGRST205","details":null,"hint":null,"message":"Not found"}"#,
             ),
@@ -221,18 +229,29 @@ impl Answers {
         if self.stats.recording.load(Ordering::Relaxed) {
             self.record(&request);
         }
-        let is_refresh =
-            request.method() == Method::POST && request.uri().path() == "/auth/v1/token";
+        let is_token = request.method() == Method::POST && request.uri().path() == "/auth/v1/token";
+        let is_sign_in = is_token && request.uri().query() == Some("grant_type=password");
+        let is_refresh = is_token && !is_sign_in;
         let is_select =
             request.method() == Method::GET && request.uri().path().starts_with("/rest/v1/");
+        let is_large =
+            is_select && request.uri().path().strip_prefix("/rest/v1/") == Some(LARGE_TABLE);
         // Read the whole request body so the connection stays reusable.
         let _ = request.into_body().collect().await;
-        if is_select {
+        if is_large {
+            let mut response = json(StatusCode::OK, self.large.clone());
+            response
+                .headers_mut()
+                .insert(CONTENT_RANGE.clone(), HeaderValue::from_static("0-999/*"));
+            response
+        } else if is_select {
             let mut response = json(StatusCode::OK, self.rows.clone());
             response
                 .headers_mut()
                 .insert(CONTENT_RANGE.clone(), HeaderValue::from_static("0-9/*"));
             response
+        } else if is_sign_in {
+            json(StatusCode::OK, self.sign_in.clone())
         } else if is_refresh {
             self.stats.refreshes.fetch_add(1, Ordering::SeqCst);
             json(StatusCode::OK, self.session.clone())

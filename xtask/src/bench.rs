@@ -1,5 +1,6 @@
 //! `cargo xtask bench [--quick]`: runs the benchmarks of `supabase-bench` and writes
-//! `BENCHMARKS.md` at the repository root from that run.
+//! `BENCHMARKS.md` at the repository root from that run, the side-by-side of issue 17
+//! (`sidebyside.rs`) last; `--side-by-side` runs only that and replaces its section.
 //!
 //! Before running, it deletes criterion's output folder and the benches' facts folder, so
 //! every figure in the report comes from the run that wrote it: medians from criterion's
@@ -16,7 +17,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value};
 
-use crate::{Result, cargo, project_root};
+use crate::{Result, cargo, project_root, sidebyside};
 
 /// Requests per iteration of case 2 (64 tasks × 16 requests) and case 5 (1,000 tasks × 1).
 const CASE2_REQUESTS: f64 = 64.0 * 16.0;
@@ -47,18 +48,30 @@ const PER_REQUEST_FINDINGS: &str = " What profiling found (2026-11-26, this mach
      percent from one run to the next (the README gives the spread over the runs made when \
      this was written), so a single run's PASS or MISS near the line means little.";
 
+/// The heading that starts the side-by-side's section of the report.
+const SIDE_BY_SIDE_HEADING: &str = "## Side by side (issue 17)";
+
 /// Runs the benches and writes the report.
 pub fn bench(args: &[String]) -> Result {
     let mut quick = false;
+    let mut only_side_by_side = false;
     for arg in args {
         match arg.as_str() {
             "--quick" => quick = true,
-            other => return Err(format!("unknown argument `{other}` (expected `--quick`)")),
+            "--side-by-side" => only_side_by_side = true,
+            other => {
+                return Err(format!(
+                    "unknown argument `{other}` (expected `--quick` or `--side-by-side`)"
+                ));
+            }
         }
     }
     let started = Instant::now();
     let root = project_root();
     let target = target_dir(&root);
+    if only_side_by_side {
+        return side_by_side_only(&root, &target, quick);
+    }
     let criterion_dir = target.join("criterion");
     let facts_dir = target.join("supabase-bench");
     for dir in [&criterion_dir, &facts_dir] {
@@ -99,6 +112,9 @@ pub fn bench(args: &[String]) -> Result {
         text.push_str("\n## PostgREST rows that stream (`supabase-bench/benches/rows.rs`)\n\n");
         text.push_str(&rows);
     }
+    // The side-by-side of issue 17 (separate processes; `sidebyside.rs`), last.
+    text.push('\n');
+    text.push_str(&sidebyside::run(&root, &target, quick, false)?);
     let path = root.join("BENCHMARKS.md");
     fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("\nxtask bench: results");
@@ -115,6 +131,27 @@ pub fn bench(args: &[String]) -> Result {
         path.display(),
         if quick { "quick" } else { "full" },
         started.elapsed()
+    );
+    Ok(())
+}
+
+/// `cargo xtask bench --side-by-side`: runs only the side-by-side and replaces its section of
+/// `BENCHMARKS.md` (the rest of the report stays as the last full run wrote it).
+fn side_by_side_only(root: &Path, target: &Path, quick: bool) -> Result {
+    let section = sidebyside::run(root, target, quick, true)?;
+    let path = root.join("BENCHMARKS.md");
+    let old = fs::read_to_string(&path).unwrap_or_default();
+    let kept = match old.find(SIDE_BY_SIDE_HEADING) {
+        Some(at) => old[..at].to_owned(),
+        None if old.is_empty() => String::new(),
+        None => format!("{}\n\n", old.trim_end()),
+    };
+    fs::write(&path, format!("{kept}{section}"))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("{section}");
+    println!(
+        "xtask bench: wrote the side-by-side into {}",
+        path.display()
     );
     Ok(())
 }
@@ -295,7 +332,7 @@ fn command_line(program: &str, args: &[&str]) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn loadavg() -> String {
+pub(crate) fn loadavg() -> String {
     fs::read_to_string("/proc/loadavg")
         .ok()
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))

@@ -11,8 +11,10 @@
 //!   with a busy process, and reports any hang (with its stacks) or failure (see the `stress`
 //!   module). Never part of `test`.
 //! - `wasm`: only the wasm32 steps of `test`.
-//! - `bench [--quick]`: the benchmarks of `supabase-bench` (never part of `test`), and the
-//!   report `BENCHMARKS.md` made from that run.
+//! - `bench [--quick] [--side-by-side]`: the benchmarks of `supabase-bench` (never part of
+//!   `test`), and the report `BENCHMARKS.md` made from that run; `--side-by-side` runs only
+//!   the side-by-side of issue 17 (ours, hyper-util, the `postgrest` crate, raw reqwest and
+//!   supabase-js as separate processes) and replaces its section of the report.
 //!
 //! Each step prints the command it runs; the first failure stops the run with a non-zero
 //! exit code.
@@ -25,6 +27,7 @@ use std::time::{Duration, Instant};
 
 mod bench;
 mod fuzz;
+mod sidebyside;
 mod stress;
 mod wasm;
 
@@ -75,6 +78,7 @@ fn print_help() {
     println!("         and unfinished tests are printed; fails on any hang or failure");
     println!("  wasm   only the wasm32 steps of `test` (build checks, the wasm tests in Node)");
     println!("  bench  run the benchmarks against an in-process server and write BENCHMARKS.md");
+    println!("         (--quick: shorter; --side-by-side: only the side-by-side of issue 17)");
     println!("         (`--quick`: a short smoke run whose figures are only indicative)");
 }
 
