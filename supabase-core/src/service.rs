@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use http::{HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use url::Url;
 
 use crate::retry::is_failure_before_answer;
@@ -185,6 +185,65 @@ impl Service {
     }
 
     async fn send_with_retries(&self, request: &Request, retry: bool) -> Result<Response, Error> {
+        let response = self
+            .with_retries(request, retry, |attempt| self.attempt(request, attempt))
+            .await?;
+        if response.status == StatusCode::UNAUTHORIZED {
+            self.tokens.invalidate().await;
+        }
+        Ok(response)
+    }
+
+    /// One attempt of a buffered request (the first sends `request` as it is, the others a
+    /// numbered copy).
+    async fn attempt(&self, request: &Request, attempt: u32) -> Result<Response, Error> {
+        let sent = async {
+            if attempt == 0 {
+                self.transport.send_ref(request, self.tokens.as_ref()).await
+            } else {
+                self.transport
+                    .send(numbered(request, attempt), self.tokens.as_ref())
+                    .await
+            }
+        };
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let started = web_time::Instant::now();
+            let result = sent
+                .instrument(tracing::debug_span!("supabase.attempt", attempt))
+                .await;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            match &result {
+                Ok(response) => tracing::debug!(
+                    attempt,
+                    status = response.status.as_u16(),
+                    elapsed_ms,
+                    "answered"
+                ),
+                Err(error) => tracing::debug!(attempt, elapsed_ms, %error, "failed"),
+            }
+            result
+        }
+        #[cfg(not(feature = "tracing"))]
+        sent.await
+    }
+
+    /// The retry rules, written once for buffered and streamed answers: `attempt_once(n)`
+    /// sends attempt `n`; a GET/HEAD (without a stream body, `retry` true) whose answer has a
+    /// retryable status or that failed before any answer is sent again after the policy's
+    /// wait, up to its number of retries. The last result is returned as it is.
+    async fn with_retries<A, F, Fut>(
+        &self,
+        request: &Request,
+        retry: bool,
+        mut attempt_once: F,
+    ) -> Result<A, Error>
+    where
+        A: Answer,
+        F: FnMut(u32) -> Fut,
+        Fut: std::future::Future<Output = Result<A, Error>>,
+    {
         let max_retries = if retry && self.retries(request) {
             self.retry.max_retries()
         } else {
@@ -192,60 +251,27 @@ impl Service {
         };
         let mut attempt: u32 = 0;
         loop {
-            let sent = async {
-                if attempt == 0 {
-                    self.transport.send_ref(request, self.tokens.as_ref()).await
-                } else {
-                    let mut again = request.clone();
-                    again
-                        .headers
-                        .insert(X_RETRY_COUNT, HeaderValue::from(attempt));
-                    self.transport.send(again, self.tokens.as_ref()).await
-                }
-            };
-            #[cfg(feature = "tracing")]
-            let result = {
-                use tracing::Instrument;
-                let started = web_time::Instant::now();
-                let result = sent
-                    .instrument(tracing::debug_span!("supabase.attempt", attempt))
-                    .await;
-                let elapsed_ms = started.elapsed().as_millis() as u64;
-                match &result {
-                    Ok(response) => tracing::debug!(
-                        attempt,
-                        status = response.status.as_u16(),
-                        elapsed_ms,
-                        "answered"
-                    ),
-                    Err(error) => tracing::debug!(attempt, elapsed_ms, %error, "failed"),
-                }
-                result
-            };
-            #[cfg(not(feature = "tracing"))]
-            let result = sent.await;
+            let result = attempt_once(attempt).await;
             let again = attempt < max_retries
                 && match &result {
-                    Ok(response) => is_retryable_status(response.status),
+                    Ok(answer) => is_retryable_status(answer.status()),
                     Err(e) => is_failure_before_answer(e),
                 };
             if !again {
-                let response = result?;
-                if response.status == StatusCode::UNAUTHORIZED {
-                    self.tokens.invalidate().await;
-                }
-                return Ok(response);
+                return result;
             }
             let wait = self
                 .retry
-                .wait(attempt, result.as_ref().ok().map(|r| &r.headers));
+                .wait(attempt, result.as_ref().ok().map(Answer::headers));
             #[cfg(feature = "tracing")]
             tracing::info!(
                 attempt = attempt + 1,
                 wait_ms = wait.as_millis() as u64,
-                status = result.as_ref().ok().map(|r| r.status.as_u16()),
+                status = result.as_ref().ok().map(|a| a.status().as_u16()),
                 "retrying"
             );
+            // An unread streamed body is dropped before the wait.
+            drop(result);
             crate::runtime::sleep(wait).await;
             attempt += 1;
         }
@@ -285,42 +311,55 @@ impl Service {
         retry: bool,
         limit: Option<u64>,
     ) -> Result<StreamingResponse, Error> {
-        let max_retries = if retry && self.retries(request) {
-            self.retry.max_retries()
-        } else {
-            0
-        };
-        let mut attempt: u32 = 0;
-        loop {
-            let result = if attempt == 0 {
+        self.with_retries(request, retry, |attempt| async move {
+            if attempt == 0 {
                 self.send_streaming(request, limit).await
             } else {
-                let mut again = request.clone();
-                again
-                    .headers
-                    .insert(X_RETRY_COUNT, HeaderValue::from(attempt));
-                self.send_streaming(&again, limit).await
-            };
-            let again = attempt < max_retries
-                && match &result {
-                    Ok(response) => is_retryable_status(response.status),
-                    Err(e) => is_failure_before_answer(e),
-                };
-            if !again {
-                return result;
+                self.send_streaming(&numbered(request, attempt), limit)
+                    .await
             }
-            let wait = self
-                .retry
-                .wait(attempt, result.as_ref().ok().map(|r| &r.headers));
-            drop(result);
-            crate::runtime::sleep(wait).await;
-            attempt += 1;
-        }
+        })
+        .await
     }
 
     fn retries(&self, request: &Request) -> bool {
         self.retry.retries_method(&request.method)
             && !request.body.as_ref().is_some_and(|b| b.is_stream())
+    }
+}
+
+/// A copy of `request` carrying `X-Retry-Count: <attempt>`.
+fn numbered(request: &Request, attempt: u32) -> Request {
+    let mut again = request.clone();
+    again
+        .headers
+        .insert(X_RETRY_COUNT, HeaderValue::from(attempt));
+    again
+}
+
+/// What the retry rules read of an answer, buffered or streamed.
+trait Answer {
+    fn status(&self) -> StatusCode;
+    fn headers(&self) -> &HeaderMap;
+}
+
+impl Answer for Response {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl Answer for StreamingResponse {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 }
 
