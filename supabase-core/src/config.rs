@@ -1,12 +1,13 @@
 //! Project configuration: URL, key, headers, timeout and the shared connection pool.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderMap;
 use url::Url;
 
-use crate::{Error, Secret, Transport, TransportOptions, header_name, header_value};
+use crate::{Error, HttpConnector, Secret, Transport, TransportOptions, header_name, header_value};
 
 /// The configuration every Supabase service client is built from.
 ///
@@ -37,6 +38,7 @@ pub struct Config {
     timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
     http_client: Option<reqwest::Client>,
+    connector: Option<Arc<dyn HttpConnector>>,
 }
 
 impl Config {
@@ -63,6 +65,7 @@ impl Config {
             timeout: None,
             max_response_bytes: None,
             http_client: None,
+            connector: None,
         })
     }
 
@@ -96,9 +99,52 @@ impl Config {
     /// same-origin [`redirect_policy`](crate::redirect_policy) (reqwest's default policy
     /// follows redirects to other hosts and would send them the project key in `apikey`) and
     /// sets the TLS provider reqwest needs under `rustls-ring`.
+    ///
+    /// This and [`Config::connector`] each say what moves the bytes: the last one set wins
+    /// (setting one clears the other).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self.connector = None;
         self
+    }
+
+    /// Moves the bytes through `connector` instead of reqwest (see [`HttpConnector`]): the
+    /// transport still decides the headers, the size limit and the same-origin check.
+    ///
+    /// This and [`Config::http_client`] each say what moves the bytes: the last one set wins
+    /// (setting one clears the other).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use supabase_core::{Config, ReqwestConnector};
+    ///
+    /// # fn main() -> Result<(), supabase_core::Error> {
+    /// let config = Config::new("https://xyzcompany.supabase.co", "public-anon-key")?
+    ///     .connector(Arc::new(ReqwestConnector::new()?));
+    /// assert!(config.transport()?.connector().is_some());
+    /// # Ok(()) }
+    /// ```
+    pub fn connector(mut self, connector: Arc<dyn HttpConnector>) -> Self {
+        self.connector = Some(connector);
+        self.http_client = None;
+        self
+    }
+
+    /// Moves the bytes through a new [`HyperConnector`](crate::HyperConnector) (hyper-util
+    /// directly; feature `hyper`, native targets). The same as
+    /// `.connector(Arc::new(HyperConnector::new()?))`.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), supabase_core::Error> {
+    /// let config = supabase_core::Config::new("https://xyzcompany.supabase.co", "anon-key")?
+    ///     .hyper_connector()?;
+    /// # let _ = config;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(all(feature = "hyper", not(target_arch = "wasm32")))]
+    #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
+    pub fn hyper_connector(self) -> Result<Self, Error> {
+        Ok(self.connector(Arc::new(crate::HyperConnector::new()?)))
     }
 
     /// The project URL, normalized to end with `/`.
@@ -140,6 +186,7 @@ impl Config {
                 headers: self.headers.clone(),
                 timeout: self.timeout,
                 http_client: self.http_client.clone(),
+                connector: self.connector.clone(),
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(defaults.max_response_bytes),
@@ -160,6 +207,7 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("http_client", &self.http_client.is_some())
+            .field("connector", &self.connector)
             .finish()
     }
 }

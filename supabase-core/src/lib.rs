@@ -11,6 +11,9 @@
 //!   `reqwest::Client`.
 //! - [`Transport`]: the shared HTTP transport that attaches `apikey` and
 //!   `Authorization: Bearer …` to every request and turns error answers into [`ApiError`].
+//! - [`HttpConnector`]: the seam under the transport that moves the bytes: reqwest by default
+//!   ([`ReqwestConnector`] to wrap it), [`HyperConnector`] on hyper-util (feature `hyper`,
+//!   native targets), or your own.
 //! - [`Error`]: the crate's error type.
 //!
 //! ```
@@ -37,15 +40,29 @@
     )
 )]
 
+// The hyper connector speaks TLS through hyper-rustls with the shared rustls configuration.
+#[cfg(all(
+    feature = "hyper",
+    not(target_arch = "wasm32"),
+    not(any(feature = "rustls", feature = "rustls-ring"))
+))]
+compile_error!(
+    "the `hyper` feature needs `rustls-ring` or `rustls`: the hyper connector speaks TLS through \
+     hyper-rustls with the shared rustls configuration (`native-tls` alone is not supported)"
+);
+
 mod api_error;
 mod body;
 mod client_info;
 mod clock;
 mod config;
+mod connector;
 mod error;
 mod fn_provider;
 mod header;
 mod http_client;
+#[cfg(all(feature = "hyper", not(target_arch = "wasm32")))]
+mod hyper_connector;
 mod jwt;
 mod multipart;
 mod redact;
@@ -71,10 +88,14 @@ pub use body::{Body, ByteStream};
 pub use client_info::{CLIENT_INFO, CLIENT_INFO_HEADER};
 pub use clock::{Clock, SystemClock};
 pub use config::{Config, validate_base_url};
+pub use connector::{ConnectorResponse, HttpConnector, ReqwestConnector};
 pub use error::{BoxError, Error, TransportErrorKind};
 pub use fn_provider::FnTokenProvider;
 pub use header::{header_name, header_value, is_secret_header};
 pub use http_client::http_client_builder;
+#[cfg(all(feature = "hyper", not(target_arch = "wasm32")))]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
+pub use hyper_connector::HyperConnector;
 pub use jwt::{JwtClaims, decode_jwt_claims, decode_jwt_exp};
 pub use multipart::{Multipart, Part};
 pub use redact::redact_secrets;
@@ -94,6 +115,8 @@ pub use transport::{
 
 /// Re-exported so that implementors of [`TokenProvider`] use the same macro version.
 pub use async_trait::async_trait;
+/// Re-exported: [`HttpConnector`] takes an `http::Request`.
+pub use http;
 /// Re-exported HTTP types used in this crate's public API.
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 /// Re-exported so that callers can build a shared connection pool.

@@ -10,7 +10,7 @@ use url::Url;
 
 /// At most this many redirects are followed for one request (fetch allows 20, reqwest 10).
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-const MAX_REDIRECTS: usize = 10;
+pub(crate) const MAX_REDIRECTS: usize = 10;
 
 /// The redirect policy of the transport: follow at most 10 redirects, and only to the origin
 /// (scheme, host and port) of the original request.

@@ -2,6 +2,7 @@
 //! request, typed errors for every failure.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,11 +13,12 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::api_error::body_snippet;
+use crate::connector::HttpConnector;
 use crate::redact::{REDACTED, redact_field_message, redact_secrets};
 use crate::redirect::{RedirectRefused, same_origin};
 use crate::{
-    AccessToken, ApiError, Body, ByteStream, CLIENT_INFO, CLIENT_INFO_HEADER, Error, Secret,
-    TokenProvider, TransportErrorKind, header_value, is_secret_header,
+    AccessToken, ApiError, Body, ByteStream, CLIENT_INFO, CLIENT_INFO_HEADER, Error, MaybeSend,
+    Secret, TokenProvider, TransportErrorKind, header_value, is_secret_header,
 };
 
 /// The default limit on the size of a response body: 256 MiB.
@@ -38,6 +40,9 @@ pub struct TransportOptions {
     /// A caller-supplied client whose connection pool is used; a new one otherwise (built
     /// with [`redirect_policy`](crate::redirect_policy); build yours with it too, see there why).
     pub http_client: Option<reqwest::Client>,
+    /// A connector that moves the bytes instead of reqwest (see [`HttpConnector`]); when both
+    /// this and `http_client` are set, the connector wins.
+    pub connector: Option<Arc<dyn HttpConnector>>,
     /// Answers with a larger body fail with [`Error::ResponseTooLarge`].
     pub max_response_bytes: usize,
 }
@@ -48,6 +53,7 @@ impl Default for TransportOptions {
             headers: HeaderMap::new(),
             timeout: None,
             http_client: None,
+            connector: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
@@ -62,6 +68,7 @@ impl fmt::Debug for TransportOptions {
             )
             .field("timeout", &self.timeout)
             .field("http_client", &self.http_client.is_some())
+            .field("connector", &self.connector)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
@@ -86,13 +93,19 @@ impl fmt::Debug for TransportOptions {
 ///
 /// Both secret headers are marked sensitive. Services send through [`Service`](crate::Service),
 /// which adds retries on top.
+///
+/// The bytes move through reqwest (the default; its own pool, or the client of
+/// [`TransportOptions::http_client`]) or through an [`HttpConnector`]
+/// ([`TransportOptions::connector`]: [`HyperConnector`](crate::HyperConnector) under the
+/// `hyper` feature, or your own). Whichever moves them, the rules above, the size limit and
+/// the same-origin check of the answer are applied here.
 #[derive(Clone)]
 pub struct Transport {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: Http,
     key: Secret,
     apikey: HeaderValue,
     key_bearer: HeaderValue,
@@ -125,9 +138,10 @@ impl Transport {
                 value.set_sensitive(true);
             }
         }
-        let http = match options.http_client {
-            Some(http) => http,
-            None => crate::http_client::default_http_client()?,
+        let http = match (options.connector, options.http_client) {
+            (Some(connector), _) => Http::Connector(connector),
+            (None, Some(http)) => Http::Reqwest(http),
+            (None, None) => Http::default_for_tests_or_reqwest()?,
         };
         Ok(Self {
             inner: Arc::new(Inner {
@@ -142,9 +156,22 @@ impl Transport {
         })
     }
 
-    /// The underlying `reqwest::Client` (its pool is shared by every clone).
-    pub fn http_client(&self) -> &reqwest::Client {
-        &self.inner.http
+    /// The underlying `reqwest::Client` (its pool is shared by every clone); `None` when an
+    /// [`HttpConnector`] moves the bytes.
+    pub fn http_client(&self) -> Option<&reqwest::Client> {
+        match &self.inner.http {
+            Http::Reqwest(http) => Some(http),
+            Http::Connector(_) => None,
+        }
+    }
+
+    /// The [`HttpConnector`] that moves the bytes; `None` for reqwest (the default, or the
+    /// client of [`TransportOptions::http_client`]).
+    pub fn connector(&self) -> Option<&Arc<dyn HttpConnector>> {
+        match &self.inner.http {
+            Http::Reqwest(_) => None,
+            Http::Connector(connector) => Some(connector),
+        }
     }
 
     /// The project key, for protocols that carry it outside a header (Realtime's websocket
@@ -206,19 +233,36 @@ impl Transport {
                 },
             }),
         };
-        let http_request = self.http_request(request, bearer)?;
-        let mut response = inner
-            .http
-            .execute(http_request)
-            .await
-            .map_err(Error::from_reqwest)?;
-        let (status, headers, length) = self.response_head(&request.url, &mut response)?;
-        let body = read_body(response, length, inner.max_response_bytes).await?;
-        Ok(Response {
-            status,
-            headers,
-            body,
-        })
+        match &inner.http {
+            Http::Reqwest(http) => {
+                let http_request = self.http_request(request, bearer)?;
+                let mut response = http
+                    .execute(http_request)
+                    .await
+                    .map_err(Error::from_reqwest)?;
+                let length = self.check_head(&request.url, response.url(), response.headers())?;
+                let headers = std::mem::take(response.headers_mut());
+                let status = response.status();
+                let body =
+                    read_body(Chunks::new(response), length, inner.max_response_bytes).await?;
+                Ok(Response {
+                    status,
+                    headers,
+                    body,
+                })
+            }
+            Http::Connector(connector) => {
+                let (http_request, timeout) = self.connector_request(request, bearer)?;
+                let answer = connector.send(http_request, timeout).await?;
+                let length = self.check_head(&request.url, &answer.url, &answer.headers)?;
+                let body = read_body(answer.body, length, inner.max_response_bytes).await?;
+                Ok(Response {
+                    status: answer.status,
+                    headers: answer.headers,
+                    body,
+                })
+            }
+        }
     }
 
     /// Sends a request and hands the answer's body over as a stream, read as the caller
@@ -245,21 +289,30 @@ impl Transport {
                 },
             }),
         };
-        let http_request = self.http_request(request, bearer)?;
-        let mut response = self
-            .inner
-            .http
-            .execute(http_request)
-            .await
-            .map_err(Error::from_reqwest)?;
-        if !same_origin(&request.url, response.url()) {
-            return Err(Error::Transport {
-                kind: TransportErrorKind::Redirect,
-                source: Box::new(RedirectRefused::CrossOrigin),
-            });
-        }
-        let headers = std::mem::take(response.headers_mut());
-        let status = response.status();
+        let (status, headers, body) = match &self.inner.http {
+            Http::Reqwest(http) => {
+                let http_request = self.http_request(request, bearer)?;
+                let mut response = http
+                    .execute(http_request)
+                    .await
+                    .map_err(Error::from_reqwest)?;
+                check_origin(&request.url, response.url())?;
+                let headers = std::mem::take(response.headers_mut());
+                let status = response.status();
+                (
+                    status,
+                    headers,
+                    limited_stream(Chunks::new(response), limit),
+                )
+            }
+            Http::Connector(connector) => {
+                let (http_request, timeout) = self.connector_request(request, bearer)?;
+                let answer = connector.send(http_request, timeout).await?;
+                check_origin(&request.url, &answer.url)?;
+                let body = limited_stream(answer.body, limit);
+                (answer.status, answer.headers, body)
+            }
+        };
         let length = headers
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
@@ -274,7 +327,7 @@ impl Transport {
         Ok(StreamingResponse {
             status,
             headers,
-            body: limited_stream(response, limit),
+            body,
         })
     }
 
@@ -321,22 +374,48 @@ impl Transport {
         Ok(http_request)
     }
 
-    /// Checks the head of an answer (same origin, announced size) and takes its status, its
-    /// headers and its `Content-Length`.
+    /// The request for an [`HttpConnector`] (the same headers as [`Transport::http_request`])
+    /// and its time limit.
     #[inline(never)]
-    fn response_head(
+    fn connector_request(
+        &self,
+        request: &Request,
+        bearer: Option<HeaderValue>,
+    ) -> Result<(http::Request<Body>, Option<Duration>), Error> {
+        let uri = http::Uri::try_from(request.url.as_str()).map_err(|e| Error::InvalidUrl {
+            reason: e.to_string(),
+        })?;
+        let mut headers = self.headers_for(&request.headers, bearer);
+        let body = match &request.body {
+            Some(body) => {
+                if body.is_stream()
+                    && let Some(length) = body.len()
+                    && !headers.contains_key(CONTENT_LENGTH)
+                {
+                    headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                body.clone()
+            }
+            None => Body::empty(),
+        };
+        let mut http_request = http::Request::new(body);
+        *http_request.method_mut() = request.method.clone();
+        *http_request.uri_mut() = uri;
+        *http_request.headers_mut() = headers;
+        Ok((http_request, request.timeout.or(self.inner.timeout)))
+    }
+
+    /// Checks the head of an answer (same origin, announced size) and returns its
+    /// `Content-Length`.
+    #[inline(never)]
+    fn check_head(
         &self,
         origin: &Url,
-        response: &mut reqwest::Response,
-    ) -> Result<(StatusCode, HeaderMap, Option<u64>), Error> {
-        if !same_origin(origin, response.url()) {
-            return Err(Error::Transport {
-                kind: TransportErrorKind::Redirect,
-                source: Box::new(RedirectRefused::CrossOrigin),
-            });
-        }
+        url: &Url,
+        headers: &HeaderMap,
+    ) -> Result<Option<u64>, Error> {
+        check_origin(origin, url)?;
         let limit = self.inner.max_response_bytes;
-        let headers = std::mem::take(response.headers_mut());
         let length = headers
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
@@ -344,7 +423,7 @@ impl Transport {
         if length.is_some_and(|len| len > limit as u64) {
             return Err(Error::ResponseTooLarge { limit });
         }
-        Ok((response.status(), headers, length))
+        Ok(length)
     }
 
     /// The headers that go out: the request's own, then the global ones it does not set,
@@ -368,6 +447,60 @@ impl Transport {
             headers.insert(AUTHORIZATION, bearer);
         }
         headers
+    }
+}
+
+/// What moves the bytes: reqwest (called directly: no boxed future per request), or a
+/// connector.
+enum Http {
+    Reqwest(reqwest::Client),
+    Connector(Arc<dyn HttpConnector>),
+}
+
+impl Http {
+    /// reqwest with [`http_client_builder`](crate::http_client_builder)'s settings; under the
+    /// internal `test-connector-env` feature, the hyper-util connector when
+    /// `SUPABASE_TEST_CONNECTOR=hyper` (how `cargo xtask test` runs the same tests over both).
+    fn default_for_tests_or_reqwest() -> Result<Self, Error> {
+        #[cfg(all(feature = "test-connector-env", not(target_arch = "wasm32")))]
+        if std::env::var_os("SUPABASE_TEST_CONNECTOR").is_some_and(|v| v == "hyper") {
+            return Ok(Http::Connector(Arc::new(crate::HyperConnector::new()?)));
+        }
+        Ok(Http::Reqwest(crate::http_client::default_http_client()?))
+    }
+}
+
+/// [`Error::Transport`] of kind `Redirect` unless `url` has the origin of `origin`.
+fn check_origin(origin: &Url, url: &Url) -> Result<(), Error> {
+    if same_origin(origin, url) {
+        Ok(())
+    } else {
+        Err(Error::Transport {
+            kind: TransportErrorKind::Redirect,
+            source: Box::new(RedirectRefused::CrossOrigin),
+        })
+    }
+}
+
+/// A source of an answer's body chunks: reqwest's answer, or a connector's stream. Generic
+/// (not boxed) so that the reqwest path stays what it was.
+trait NextChunk {
+    /// The next chunk; `None` at the end.
+    fn next_chunk(&mut self) -> impl Future<Output = Result<Option<Bytes>, Error>> + MaybeSend;
+}
+
+impl NextChunk for ByteStream {
+    #[inline]
+    fn next_chunk(&mut self) -> impl Future<Output = Result<Option<Bytes>, Error>> + MaybeSend {
+        use futures_util::StreamExt;
+        async move { self.next().await.transpose() }
+    }
+}
+
+impl NextChunk for Chunks {
+    #[inline]
+    fn next_chunk(&mut self) -> impl Future<Output = Result<Option<Bytes>, Error>> + MaybeSend {
+        async move { self.next().await.map_err(Error::from_reqwest) }
     }
 }
 
@@ -421,18 +554,17 @@ async fn buffered_request(request: &Request) -> Result<Option<Request>, Error> {
 /// Reads the whole body, failing once it grows past `limit`. A body that arrives in one
 /// chunk (the usual case for PostgREST's answers) is kept as it is, without a copy.
 async fn read_body(
-    response: reqwest::Response,
+    mut response: impl NextChunk,
     length: Option<u64>,
     limit: usize,
 ) -> Result<Bytes, Error> {
-    let mut response = Chunks::new(response);
-    let Some(first) = response.next().await.map_err(Error::from_reqwest)? else {
+    let Some(first) = response.next_chunk().await? else {
         return Ok(Bytes::new());
     };
     if first.len() > limit {
         return Err(Error::ResponseTooLarge { limit });
     }
-    let Some(second) = response.next().await.map_err(Error::from_reqwest)? else {
+    let Some(second) = response.next_chunk().await? else {
         return Ok(first);
     };
     // Trust a `Content-Length` for the first allocation only up to a point: a server that
@@ -450,7 +582,7 @@ async fn read_body(
             return Err(Error::ResponseTooLarge { limit });
         }
         body.extend_from_slice(&chunk);
-        next = response.next().await.map_err(Error::from_reqwest)?;
+        next = response.next_chunk().await?;
     }
     Ok(body.freeze())
 }
@@ -469,6 +601,13 @@ impl fmt::Debug for Transport {
                     .collect::<Vec<_>>(),
             )
             .field("timeout", &self.inner.timeout)
+            .field(
+                "connector",
+                match &self.inner.http {
+                    Http::Reqwest(_) => &"reqwest" as &dyn fmt::Debug,
+                    Http::Connector(connector) => connector,
+                },
+            )
             .finish()
     }
 }
@@ -726,16 +865,16 @@ impl fmt::Debug for StreamingResponse {
     }
 }
 
-/// The body of `response` as a stream that fails once more than `limit` bytes arrived.
-fn limited_stream(response: reqwest::Response, limit: Option<u64>) -> ByteStream {
-    let state = (Chunks::new(response), 0u64, false);
+/// The body of an answer as a stream that fails once more than `limit` bytes arrived.
+fn limited_stream<C: NextChunk + MaybeSend + 'static>(chunks: C, limit: Option<u64>) -> ByteStream {
+    let state = (chunks, 0u64, false);
     Box::pin(futures_util::stream::unfold(
         state,
         move |(mut response, seen, done)| async move {
             if done {
                 return None;
             }
-            match response.next().await {
+            match response.next_chunk().await {
                 Ok(Some(chunk)) => {
                     let seen = seen.saturating_add(chunk.len() as u64);
                     if let Some(limit) = limit
@@ -750,7 +889,7 @@ fn limited_stream(response: reqwest::Response, limit: Option<u64>) -> ByteStream
                     Some((Ok(chunk), (response, seen, false)))
                 }
                 Ok(None) => None,
-                Err(e) => Some((Err(Error::from_reqwest(e)), (response, seen, true))),
+                Err(e) => Some((Err(e), (response, seen, true))),
             }
         },
     ))
@@ -780,7 +919,7 @@ impl fmt::Debug for Response {
 }
 
 /// Formats a header map with secret values replaced by `[REDACTED]`.
-struct RedactedHeaders<'a>(&'a HeaderMap);
+pub(crate) struct RedactedHeaders<'a>(pub(crate) &'a HeaderMap);
 
 impl fmt::Debug for RedactedHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

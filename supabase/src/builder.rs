@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use supabase_core::{
-    BoxError, Clock, Config, FnTokenProvider, RetryPolicy, Secret, SystemClock, TokenProvider,
+    BoxError, Clock, Config, FnTokenProvider, HttpConnector, RetryPolicy, Secret, SystemClock,
+    TokenProvider,
 };
 
 use crate::{Client, Error};
@@ -40,7 +41,7 @@ pub struct ClientBuilder {
     pub(crate) schema: String,
     headers: Vec<(String, String)>,
     timeout: Option<Duration>,
-    http_client: Option<supabase_core::reqwest::Client>,
+    http: Option<Http>,
     max_response_bytes: Option<usize>,
     pub(crate) retry: RetryPolicy,
     pub(crate) access_token: Option<Arc<dyn TokenProvider>>,
@@ -49,6 +50,15 @@ pub struct ClientBuilder {
     pub(crate) auth: AuthOptions,
     #[cfg(feature = "realtime")]
     pub(crate) realtime: supabase_realtime::RealtimeOptions,
+}
+
+/// What moves the bytes, when not the default reqwest pool: the last option set wins.
+#[derive(Clone)]
+enum Http {
+    Client(supabase_core::reqwest::Client),
+    Connector(Arc<dyn HttpConnector>),
+    #[cfg(all(feature = "hyper", not(target_arch = "wasm32")))]
+    Hyper,
 }
 
 /// Options of the Auth client inside a [`Client`](crate::Client) (supabase-js `auth: {…}`).
@@ -94,7 +104,7 @@ impl ClientBuilder {
             schema: DEFAULT_SCHEMA.to_owned(),
             headers: Vec::new(),
             timeout: None,
-            http_client: None,
+            http: None,
             max_response_bytes: None,
             retry: RetryPolicy::default(),
             access_token: None,
@@ -132,8 +142,57 @@ impl ClientBuilder {
     /// [`redirect_policy`](supabase_core::redirect_policy): reqwest's default policy follows
     /// redirects to other hosts and would hand them the project key in `apikey`. Answers that
     /// arrive from another origin anyway are refused with a typed error.
+    ///
+    /// This, [`ClientBuilder::connector`] and `hyper_connector` each say what moves the bytes:
+    /// the last one called wins.
     pub fn http_client(mut self, client: supabase_core::reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.http = Some(Http::Client(client));
+        self
+    }
+
+    /// Moves the bytes through `connector` instead of reqwest: a middleware of yours around
+    /// [`ReqwestConnector`](supabase_core::ReqwestConnector), the hyper-util connector, or
+    /// your own (see [`HttpConnector`]). Headers, token rules, size limits and the
+    /// same-origin check stay the client's.
+    ///
+    /// This, [`ClientBuilder::http_client`] and `hyper_connector` each say what moves the
+    /// bytes: the last one called wins.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// # fn main() -> Result<(), supabase::Error> {
+    /// let connector = supabase::supabase_core::ReqwestConnector::new()?;
+    /// let supabase = supabase::Client::builder("https://xyzcompany.supabase.co", "anon-key")
+    ///     .connector(Arc::new(connector))
+    ///     .build()?;
+    /// # let _ = supabase;
+    /// # Ok(()) }
+    /// ```
+    pub fn connector(mut self, connector: Arc<dyn HttpConnector>) -> Self {
+        self.http = Some(Http::Connector(connector));
+        self
+    }
+
+    /// Moves the bytes through a new [`HyperConnector`](supabase_core::HyperConnector):
+    /// hyper-util directly, with the same guarantees as the reqwest default (feature `hyper`,
+    /// native targets). Made in [`ClientBuilder::build`].
+    ///
+    /// This, [`ClientBuilder::http_client`] and [`ClientBuilder::connector`] each say what
+    /// moves the bytes: the last one called wins.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), supabase::Error> {
+    /// let supabase = supabase::Client::builder("https://xyzcompany.supabase.co", "anon-key")
+    ///     .hyper_connector()
+    ///     .build()?;
+    /// # let _ = supabase;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(all(feature = "hyper", not(target_arch = "wasm32")))]
+    #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
+    pub fn hyper_connector(mut self) -> Self {
+        self.http = Some(Http::Hyper);
         self
     }
 
@@ -263,8 +322,12 @@ impl ClientBuilder {
         if let Some(timeout) = self.timeout {
             config = config.timeout(timeout);
         }
-        if let Some(http) = &self.http_client {
-            config = config.http_client(http.clone());
+        match &self.http {
+            Some(Http::Client(http)) => config = config.http_client(http.clone()),
+            Some(Http::Connector(connector)) => config = config.connector(Arc::clone(connector)),
+            #[cfg(all(feature = "hyper", not(target_arch = "wasm32")))]
+            Some(Http::Hyper) => config = config.hyper_connector()?,
+            None => {}
         }
         if let Some(limit) = self.max_response_bytes {
             config = config.max_response_bytes(limit);
@@ -289,6 +352,16 @@ impl fmt::Debug for ClientBuilder {
                 &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
             )
             .field("timeout", &self.timeout)
+            .field(
+                "http",
+                &match &self.http {
+                    None => "default",
+                    Some(Http::Client(_)) => "reqwest client",
+                    Some(Http::Connector(_)) => "connector",
+                    #[cfg(all(feature = "hyper", not(target_arch = "wasm32")))]
+                    Some(Http::Hyper) => "hyper",
+                },
+            )
             .field("access_token", &self.access_token.is_some())
             .finish()
     }
