@@ -182,6 +182,20 @@ fn test(extra: &[String]) -> Result {
         ],
         &[],
     )?;
+    // The same transport tests again with the hyper-util connector under the transport
+    // (`SUPABASE_TEST_CONNECTOR=hyper`, read by core's internal `test-connector-env` feature,
+    // which `--all-features` turns on): every client these tests build without a reqwest
+    // client of their own sends through hyper-util. Same features as the test step above, so
+    // nothing is built again.
+    let mut hyper_args = vec!["test", "--workspace", "--all-features"];
+    for test in HYPER_CONNECTOR_TESTS {
+        hyper_args.extend(["--test", test]);
+    }
+    step(
+        "tests over the hyper-util connector",
+        &hyper_args,
+        &[("SUPABASE_TEST_CONNECTOR", "hyper")],
+    )?;
     let wasm_steps = wasm::steps()?;
     for (name, args) in feature_matrix() {
         step(&format!("features: {name}"), &args, &[])?;
@@ -193,6 +207,36 @@ fn test(extra: &[String]) -> Result {
     );
     Ok(())
 }
+
+/// The integration test binaries that exercise the transport, run a second time over the
+/// hyper-util connector (a name shared by several crates runs in each of them).
+const HYPER_CONNECTOR_TESTS: &[&str] = &[
+    // supabase-core
+    "credential_order",
+    "streaming",
+    "streaming_retries",
+    "hyper_connector",
+    // supabase-postgrest (and the façade's `stream_rows`)
+    "requests",
+    "responses",
+    "retries",
+    "stream_rows",
+    "stream_wire",
+    "stream_memory",
+    // the façade
+    "set_auth",
+    "options",
+    "reliability_bad_server",
+    "reliability_content_range",
+    "error_shape",
+    "secret_hygiene",
+    "every_handle",
+    // supabase-storage (and postgrest's `requests`)
+    "streaming_memory",
+    "resumable",
+    // supabase-functions
+    "invoke",
+];
 
 /// `cargo xtask conformance [DIR] [--write-md]`.
 fn conformance(args: &[String]) -> Result {
