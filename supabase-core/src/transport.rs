@@ -255,7 +255,8 @@ impl Transport {
                 let (http_request, timeout) = self.connector_request(request, bearer)?;
                 let answer = connector.send(http_request, timeout).await?;
                 let length = self.check_head(&request.url, &answer.url, &answer.headers)?;
-                let body = read_body(answer.body, length, inner.max_response_bytes).await?;
+                let body =
+                    read_body(StreamChunks(answer.body), length, inner.max_response_bytes).await?;
                 Ok(Response {
                     status: answer.status,
                     headers: answer.headers,
@@ -309,7 +310,7 @@ impl Transport {
                 let (http_request, timeout) = self.connector_request(request, bearer)?;
                 let answer = connector.send(http_request, timeout).await?;
                 check_origin(&request.url, &answer.url)?;
-                let body = limited_stream(answer.body, limit);
+                let body = limited_stream(StreamChunks(answer.body), limit);
                 (answer.status, answer.headers, body)
             }
         };
@@ -489,11 +490,16 @@ trait NextChunk {
     fn next_chunk(&mut self) -> impl Future<Output = Result<Option<Bytes>, Error>> + MaybeSend;
 }
 
-impl NextChunk for ByteStream {
+/// A connector's body as a [`NextChunk`]. A struct of its own rather than an implementation
+/// for `ByteStream` itself: the `'static` of the boxed stream's type would otherwise be lost in
+/// the `Send` check of the futures that hold it ("not general enough").
+struct StreamChunks(ByteStream);
+
+impl NextChunk for StreamChunks {
     #[inline]
     fn next_chunk(&mut self) -> impl Future<Output = Result<Option<Bytes>, Error>> + MaybeSend {
         use futures_util::StreamExt;
-        async move { self.next().await.transpose() }
+        async move { self.0.next().await.transpose() }
     }
 }
 

@@ -29,7 +29,13 @@ pub const SUPABASE_JS: &str = "2.119.1";
 const WS: &str = "8.23.0";
 
 /// The clients, in the order of the report's columns.
-const RUST_CLIENTS: [&str; 4] = ["hyper", "postgrest", "reqwest", "ours"];
+const RUST_CLIENTS: [&str; 5] = ["hyper", "postgrest", "reqwest", "ours", "ours-hyper"];
+
+/// Our clients (the rest are peers): the default (reqwest under the transport) and the same
+/// façade on the hyper-util connector (`ClientBuilder::hyper_connector`).
+fn is_ours(client: &str) -> bool {
+    client == "ours" || client == "ours-hyper"
+}
 const JS: &str = "supabase-js";
 
 /// A workload: its id (as `load` and `load.cjs` take it) and what the report calls it.
@@ -353,7 +359,7 @@ impl Rendering<'_> {
     fn fastest_peer(&self, workload: &'static str) -> Option<&'static str> {
         RUST_CLIENTS
             .iter()
-            .filter(|c| **c != "ours")
+            .filter(|c| !is_ours(c))
             .filter_map(|c| self.median(workload, c).map(|m| (*c, m)))
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(c, _)| c)
@@ -366,6 +372,7 @@ fn name(client: &str) -> &'static str {
         "postgrest" => "`postgrest` crate 1.6",
         "reqwest" => "raw reqwest 0.13",
         "ours" => "ours",
+        "ours-hyper" => "ours on hyper-util",
         _ => "supabase-js",
     }
 }
@@ -468,6 +475,27 @@ fn render(r: &Rendering<'_>) -> String {
             fastest.map_or("–", name),
             ratio(r.paired((w.id, "ours"), (peer_workload, "reqwest"))),
             ratio(r.paired((w.id, "ours"), (w.id, JS))),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nOurs on the hyper-util connector (`hyper` feature), paired ratios as above.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| Workload | ours-hyper / hyper-util directly | ours-hyper / fastest Rust peer | ours-hyper / ours |\n|---|---:|---:|---:|"
+    );
+    for w in WORKLOADS.iter().filter(|w| !w.session) {
+        let fastest = r.fastest_peer(w.id);
+        let vs_fastest = fastest.and_then(|p| r.paired((w.id, "ours-hyper"), (w.id, p)));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} ({}) | {} |",
+            w.what,
+            ratio(r.paired((w.id, "ours-hyper"), (w.id, "hyper"))),
+            ratio(vs_fastest),
+            fastest.map_or("–", name),
+            ratio(r.paired((w.id, "ours-hyper"), (w.id, "ours"))),
         );
     }
     let _ = writeln!(out, "\nTargets (reported, not asserted):\n");

@@ -14,7 +14,7 @@
 //! Clients: `hyper` (hyper-util's legacy client used directly: HTTP/1 over `HttpConnector`,
 //! the URL and headers built by hand, `serde_json` on the collected body), `postgrest` (the
 //! `postgrest` crate 1.6), `reqwest` (raw reqwest 0.13, as [`supabase_bench::Baseline`]) and
-//! `ours` (the façade). supabase-js runs the same workloads from `supabase-bench/js/load.cjs`.
+//! `ours` (the façade), `ours-hyper` (the façade on the hyper-util connector, feature `hyper`). supabase-js runs the same workloads from `supabase-bench/js/load.cjs`.
 //!
 //! Workloads: `seq` (one request at a time), `in64` (64 in flight), `user64` (64 in flight, a
 //! different user's JWT on every request: ours `with_auth` per request), `rows16` (1,000 rows
@@ -179,7 +179,7 @@ impl Runner {
         let per_user = workload.per_user();
         let fixed_jwt = user_jwt(0);
         let bearer = (!per_user).then_some(fixed_jwt.as_str());
-        if workload == Workload::Session64 && client != "ours" {
+        if workload == Workload::Session64 && client != "ours" && client != "ours-hyper" {
             return Err("the session64 workload is for `ours` (and supabase-js) only".into());
         }
         let kind = match client {
@@ -211,8 +211,14 @@ impl Runner {
                 }
                 Kind::Postgrest(db)
             }
-            "ours" => {
-                let client = supabase::create_client(url, ANON_KEY)?;
+            "ours" | "ours-hyper" => {
+                let builder = supabase::Client::builder(url, ANON_KEY);
+                let builder = if client == "ours-hyper" {
+                    builder.hyper_connector()
+                } else {
+                    builder
+                };
+                let client = builder.build()?;
                 Kind::Ours(match workload {
                     Workload::User64 => client,
                     Workload::Session64 => {
