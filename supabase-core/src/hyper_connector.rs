@@ -145,18 +145,16 @@ impl HyperConnector {
                 return Err(redirect_refused(RedirectRefused::TooMany));
             }
             match status {
-                StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT => {
-                    if unrepeatable {
-                        // A stream body cannot be sent again: the redirect is the answer
-                        // (as reqwest does).
-                        let (parts, incoming) = response.into_parts();
-                        return Ok(ConnectorResponse::new(
-                            status,
-                            parts.headers,
-                            url,
-                            body_stream(incoming, deadline),
-                        ));
-                    }
+                StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT if unrepeatable => {
+                    // A stream body cannot be sent again: the redirect is the answer (as
+                    // reqwest does).
+                    let (parts, incoming) = response.into_parts();
+                    return Ok(ConnectorResponse::new(
+                        status,
+                        parts.headers,
+                        url,
+                        body_stream(incoming, deadline),
+                    ));
                 }
                 StatusCode::SEE_OTHER if method != Method::HEAD => {
                     to_get(&mut method, &mut headers);

@@ -505,8 +505,8 @@ impl NextChunk for StreamChunks {
 
 impl NextChunk for Chunks {
     #[inline]
-    fn next_chunk(&mut self) -> impl Future<Output = Result<Option<Bytes>, Error>> + MaybeSend {
-        async move { self.next().await.map_err(Error::from_reqwest) }
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        self.next().await.map_err(Error::from_reqwest)
     }
 }
 
