@@ -316,6 +316,8 @@ fn feature_matrix() -> Vec<(String, Vec<&'static str>)> {
         "storage,rustls-ring",
         "functions,rustls-ring",
         "realtime,rustls-ring",
+        "postgrest,hyper,rustls-ring",
+        "postgrest,hyper,rustls",
     ] {
         out.push((
             format!("supabase --features {features}"),
