@@ -284,11 +284,14 @@ async fn a_refresh_that_never_answers_times_out_typed_and_sends_nothing_with_the
         .build()
         .unwrap();
     sign_in(&signer).await;
-    // Never answers within the test: the answer is delayed by an hour of real time.
+    // Never answers within the test: the answer is delayed by an hour of real time. 0 to 8
+    // requests may reach the server (see the end of the test): the mock's own expectation,
+    // checked when the server is dropped, must allow 0 too (`cargo xtask stress` once saw 0
+    // here, in round 65 of 300, while the assertion below already allowed it).
     mount_refresh(
         &server,
         ResponseTemplate::new(200).set_delay(Duration::from_secs(3600)),
-        1..=8,
+        0..=8,
     )
     .await;
     let client = Client::builder(&server.uri(), ANON_KEY)

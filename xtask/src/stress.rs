@@ -14,7 +14,8 @@
 //!   the same way, that ends when xtask is gone) competes for the whole time.
 //!   `--cpus 0,1` runs one such lane per listed CPU (default `0`: a single lane).
 //! - Runs go round by round (every binary once per round), so a shorter run still
-//!   covers every binary evenly.
+//!   covers every binary evenly. From the second round on, the binaries are started
+//!   longest first (by their mean so far), so that the lanes end a round close together.
 //! - A run that exceeds the limit (`--limit`, default 120 s) is a hang: the stacks of all
 //!   its threads are taken with `gdb -p PID -batch -ex 'thread apply all bt'`, the binary
 //!   and the tests that had not finished (from `--list` minus the results printed) are
@@ -132,6 +133,17 @@ pub fn run(args: &[String]) -> Result {
     let mut hung_runs = 0;
     for round in 1..=options.runs {
         let round_started = Instant::now();
+        // Longest first (by the mean so far), so that the lanes end a round close together.
+        {
+            let tallies = tallies.lock().map_err(|e| e.to_string())?;
+            let mean = |b: &TestBinary| {
+                tallies
+                    .get(&b.name)
+                    .and_then(|t| t.total.checked_div(t.runs))
+                    .unwrap_or_default()
+            };
+            binaries.sort_by_key(|b| std::cmp::Reverse(mean(b)));
+        }
         let queue: Arc<Mutex<VecDeque<TestBinary>>> =
             Arc::new(Mutex::new(binaries.iter().cloned().collect()));
         let reports: Arc<Mutex<Vec<(String, RunOutcome)>>> = Arc::new(Mutex::new(Vec::new()));
