@@ -38,11 +38,15 @@ struct Todo {
     tags: Vec<String>,
 }
 
+/// Rows streamed unless `POSTGREST_STREAM_ROWS` says otherwise: enough that the answer is
+/// larger than `LIMIT` (asserted), so a client that buffers it fails.
+const DEFAULT_ROWS: u64 = 200_000;
+
 fn rows() -> u64 {
     std::env::var("POSTGREST_STREAM_ROWS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(200_000)
+        .unwrap_or(DEFAULT_ROWS)
 }
 
 /// `[row, row, …]` of `total` rows, `ROWS_PER_CHUNK` rows a chunk.
@@ -119,7 +123,7 @@ async fn rows_stream_in_under_16_mib_of_heap() {
     assert!(peak < LIMIT, "peak heap {peak} bytes");
     let sent = SENT.load(Ordering::Relaxed);
     println!("{:.1} MB of JSON", sent as f64 / 1e6);
-    if total >= 200_000 {
+    if total >= DEFAULT_ROWS {
         // The answer is larger than the bound: holding it whole would have failed.
         assert!(sent > LIMIT as u64, "only {sent} bytes sent");
     }
