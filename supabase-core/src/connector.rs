@@ -29,7 +29,7 @@ use crate::{Body, ByteStream, Error};
 /// `send` takes the request exactly as it goes out (every header decided already; the body is
 /// [`Body`]: bytes, or a stream to be taken once with [`Body::into_stream`]) and the time limit
 /// of this request (`None`: no limit). It returns the answer's status, headers, the URL it
-/// finally came from and its body as a [`ByteStream`].
+/// came from when a redirect was followed, and its body as a [`ByteStream`].
 ///
 /// What an implementation promises (the transport relies on it):
 ///
@@ -37,7 +37,8 @@ use crate::{Body, ByteStream, Error};
 ///   request; a redirect to another origin fails with [`Error::Transport`] of kind
 ///   [`TransportErrorKind::Redirect`](crate::TransportErrorKind::Redirect) and sends nothing
 ///   there (the request carries the project key). The transport also refuses an answer whose
-///   [`ConnectorResponse::url`] has another origin.
+///   [`ConnectorResponse::url`] has another origin. A connector that followed no redirect
+///   leaves `url` at `None`, and need not parse the request's URI at all.
 /// - **Time**: the limit covers the whole exchange, body included; running out of it is
 ///   [`Error::Timeout`] (also from the body stream).
 /// - **Errors**: [`Error::Transport`] with the kind that says whether anything was answered
@@ -106,24 +107,24 @@ pub trait HttpConnector: fmt::Debug + Send + Sync + 'static {
 
 /// An answer from an [`HttpConnector`]: its head, and its body still to be read.
 ///
-/// `Debug` shows status, URL origin and headers (secrets redacted), never the body.
+/// `Debug` shows status, the redirect's origin and headers (secrets redacted), never the body.
 #[non_exhaustive]
 pub struct ConnectorResponse {
     /// The HTTP status.
     pub status: StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The URL the answer came from (the request's, or the last same-origin redirect's); the
-    /// transport checks its origin.
-    pub url: Url,
+    /// The URL of the last redirect followed; `None` when the answer came from the request's
+    /// own URL. The transport checks its origin.
+    pub url: Option<Url>,
     /// The body, chunk by chunk; [`Error::Timeout`] when the request's time runs out while it
     /// is read.
     pub body: ByteStream,
 }
 
 impl ConnectorResponse {
-    /// An answer (for connectors of your own).
-    pub fn new(status: StatusCode, headers: HeaderMap, url: Url, body: ByteStream) -> Self {
+    /// An answer (for connectors of your own); `url`: the last redirect's, `None` without one.
+    pub fn new(status: StatusCode, headers: HeaderMap, url: Option<Url>, body: ByteStream) -> Self {
         Self {
             status,
             headers,
@@ -133,7 +134,12 @@ impl ConnectorResponse {
     }
 
     /// An answer whose body is these bytes (for tests and connectors that answer from memory).
-    pub fn from_bytes(status: StatusCode, headers: HeaderMap, url: Url, body: Bytes) -> Self {
+    pub fn from_bytes(
+        status: StatusCode,
+        headers: HeaderMap,
+        url: Option<Url>,
+        body: Bytes,
+    ) -> Self {
         let body: ByteStream = Box::pin(futures_util::stream::iter(
             (!body.is_empty()).then_some(Ok(body)),
         ));
@@ -145,7 +151,13 @@ impl fmt::Debug for ConnectorResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConnectorResponse")
             .field("status", &self.status)
-            .field("origin", &self.url.origin().ascii_serialization())
+            .field(
+                "redirected_to",
+                &self
+                    .url
+                    .as_ref()
+                    .map(|url| url.origin().ascii_serialization()),
+            )
             .field("headers", &RedactedHeaders(&self.headers))
             .finish_non_exhaustive()
     }
@@ -206,7 +218,9 @@ impl HttpConnector for ReqwestConnector {
                 .map_err(Error::from_reqwest)?;
             let headers = std::mem::take(response.headers_mut());
             let status = response.status();
-            let url = response.url().clone();
+            // reqwest reports the final URL either way; it is the request's own when nothing
+            // redirected.
+            let url = Some(response.url().clone());
             let body: ByteStream = Box::pin(futures_util::TryStreamExt::map_err(
                 response.bytes_stream(),
                 Error::from_reqwest,

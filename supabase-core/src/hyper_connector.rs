@@ -91,9 +91,6 @@ impl HyperConnector {
         deadline: Option<Instant>,
     ) -> Result<ConnectorResponse, Error> {
         let (parts, body) = request.into_parts();
-        let first = Url::parse(&parts.uri.to_string()).map_err(|e| Error::InvalidUrl {
-            reason: e.to_string(),
-        })?;
         let mut method = parts.method;
         let mut uri = parts.uri;
         let mut headers = parts.headers;
@@ -110,7 +107,10 @@ impl HyperConnector {
         let mut resend = body.as_bytes().cloned();
         let mut unrepeatable = body.is_stream();
         let mut body = Some(body);
-        let mut url = first.clone();
+        // The request's URL and the last redirect's, parsed only when an answer redirects (the
+        // usual answer does not: no parsing of the URI on that path).
+        let mut first: Option<Url> = None;
+        let mut url: Option<Url> = None;
         let mut redirects = 0usize;
         loop {
             let out = match body.take() {
@@ -127,7 +127,18 @@ impl HyperConnector {
                 .await
                 .map_err(request_error)?;
             let status = response.status();
-            let Some(next) = redirect_target(status, response.headers(), &url) else {
+            let location = redirect_location(status, response.headers());
+            let next = match location {
+                Some(location) => {
+                    let first = match &first {
+                        Some(first) => first,
+                        None => first.insert(parse_uri(&uri)?),
+                    };
+                    url.as_ref().unwrap_or(first).join(location).ok()
+                }
+                None => None,
+            };
+            let (Some(first), Some(next)) = (&first, next) else {
                 let (parts, incoming) = response.into_parts();
                 return Ok(ConnectorResponse::new(
                     status,
@@ -137,7 +148,7 @@ impl HyperConnector {
                 ));
             };
             // The order of reqwest's policy (`redirect_policy`): the origin first.
-            if !same_origin(&first, &next) {
+            if !same_origin(first, &next) {
                 return Err(redirect_refused(RedirectRefused::CrossOrigin));
             }
             redirects += 1;
@@ -169,7 +180,7 @@ impl HyperConnector {
             uri = Uri::try_from(next.as_str()).map_err(|e| Error::InvalidUrl {
                 reason: e.to_string(),
             })?;
-            url = next;
+            url = Some(next);
         }
     }
 }
@@ -214,9 +225,16 @@ impl fmt::Debug for HyperConnector {
     }
 }
 
-/// Where a redirect answer points (`None`: not a redirect reqwest follows, or no usable
+/// The request's URI as a [`Url`] (to resolve a redirect's `Location` and compare origins).
+fn parse_uri(uri: &Uri) -> Result<Url, Error> {
+    Url::parse(&uri.to_string()).map_err(|e| Error::InvalidUrl {
+        reason: e.to_string(),
+    })
+}
+
+/// The `Location` of a redirect answer (`None`: not a redirect reqwest follows, or no usable
 /// `Location`: the answer is returned as it is, as reqwest does).
-fn redirect_target(status: StatusCode, headers: &HeaderMap, base: &Url) -> Option<Url> {
+fn redirect_location(status: StatusCode, headers: &HeaderMap) -> Option<&str> {
     if !matches!(
         status,
         StatusCode::MOVED_PERMANENTLY
@@ -227,8 +245,7 @@ fn redirect_target(status: StatusCode, headers: &HeaderMap, base: &Url) -> Optio
     ) {
         return None;
     }
-    let location = headers.get(LOCATION)?.to_str().ok()?;
-    base.join(location).ok()
+    headers.get(LOCATION)?.to_str().ok()
 }
 
 fn redirect_refused(why: RedirectRefused) -> Error {

@@ -254,7 +254,8 @@ impl Transport {
             Http::Connector(connector) => {
                 let (http_request, timeout) = self.connector_request(request, bearer)?;
                 let answer = connector.send(http_request, timeout).await?;
-                let length = self.check_head(&request.url, &answer.url, &answer.headers)?;
+                let answered_from = answer.url.as_ref().unwrap_or(&request.url);
+                let length = self.check_head(&request.url, answered_from, &answer.headers)?;
                 let body =
                     read_body(StreamChunks(answer.body), length, inner.max_response_bytes).await?;
                 Ok(Response {
@@ -309,7 +310,7 @@ impl Transport {
             Http::Connector(connector) => {
                 let (http_request, timeout) = self.connector_request(request, bearer)?;
                 let answer = connector.send(http_request, timeout).await?;
-                check_origin(&request.url, &answer.url)?;
+                check_origin(&request.url, answer.url.as_ref().unwrap_or(&request.url))?;
                 let body = limited_stream(StreamChunks(answer.body), limit);
                 (answer.status, answer.headers, body)
             }
