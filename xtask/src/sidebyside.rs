@@ -357,9 +357,23 @@ impl Rendering<'_> {
 
     /// The Rust peer (not ours) with the highest median in `workload`.
     fn fastest_peer(&self, workload: &'static str) -> Option<&'static str> {
+        self.fastest_of(workload, |c| !is_ours(c))
+    }
+
+    /// The fastest Rust client library (the `postgrest` crate or raw reqwest: not hyper-util
+    /// used directly, the floor the hyper-util target is measured against on its own).
+    fn fastest_library_peer(&self, workload: &'static str) -> Option<&'static str> {
+        self.fastest_of(workload, |c| !is_ours(c) && c != "hyper")
+    }
+
+    fn fastest_of(
+        &self,
+        workload: &'static str,
+        keep: impl Fn(&str) -> bool,
+    ) -> Option<&'static str> {
         RUST_CLIENTS
             .iter()
-            .filter(|c| !is_ours(c))
+            .filter(|c| keep(c))
             .filter_map(|c| self.median(workload, c).map(|m| (*c, m)))
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(c, _)| c)
@@ -510,10 +524,37 @@ fn render(r: &Rendering<'_>) -> String {
             verdict(v, 1.0)
         );
     }
+    for w in WORKLOADS.iter().filter(|w| !w.session) {
+        let v = r.paired((w.id, "ours-hyper"), (w.id, "hyper"));
+        let _ = writeln!(
+            out,
+            "| {}: ours on hyper-util ≥ 0.95 × hyper-util directly | {} | {} |",
+            w.what,
+            ratio(v),
+            verdict(v, 0.95)
+        );
+        let peer = r.fastest_library_peer(w.id);
+        let v = peer.and_then(|p| r.paired((w.id, "ours-hyper"), (w.id, p)));
+        let _ = writeln!(
+            out,
+            "| {}: ours on hyper-util ≥ 1.00 × the fastest library peer ({}) | {} | {} |",
+            w.what,
+            peer.map_or("–", name),
+            ratio(v),
+            verdict(v, 1.0)
+        );
+    }
     let v = r.paired(("user64", "ours"), ("in64", "ours"));
     let _ = writeln!(
         out,
         "| per-user JWT ≥ 0.97 × ours without scoping per request (64 in flight) | {} | {} |",
+        ratio(v),
+        verdict(v, 0.97)
+    );
+    let v = r.paired(("user64", "ours-hyper"), ("in64", "ours-hyper"));
+    let _ = writeln!(
+        out,
+        "| per-user JWT ≥ 0.97 × without scoping, ours on hyper-util (64 in flight) | {} | {} |",
         ratio(v),
         verdict(v, 0.97)
     );
@@ -538,36 +579,47 @@ fn render(r: &Rendering<'_>) -> String {
 
 /// What profiling the load generator found (issue 17, item 2), shown under the tables.
 const FINDINGS: &str = "\
-What profiling found (2026-12-01, this machine): instructions per request counted with \
-`valgrind --tool=callgrind` on `load <client> <workload> <url> --requests <n>` (the \
-difference between 5,000 and 1,000 requests, divided by 4,000, so start-up cancels out), \
-64 in flight, the server a separate process:
+What profiling found (2026-12-01, this machine, commit fad52dd): instructions per request \
+counted with `valgrind --tool=callgrind` on `load <client> <workload> <url> --requests <n>` \
+(the difference between 5,000 and 1,000 requests, divided by 4,000, so start-up cancels \
+out), 64 in flight, the server a separate process:
 
 | Client | fixed token | a different JWT per request |
 |---|---:|---:|
-| hyper-util directly | 75.8k | – |
-| raw reqwest 0.13 | 125.5k | 127.9k |
-| ours (commit a54fc5f, the JWT check as kept) | 122.6k | 144.3k |
+| hyper-util directly | 75.7k | 77.4k |
+| raw reqwest 0.13 | 126.2k | 128.6k |
+| ours (reqwest) | 123.5k | 145.2k |
+| ours on hyper-util | 88.2k | 110.2k |
 
-- Ours already runs fewer instructions than raw reqwest with a fixed token: reqwest parses \
-  the URL twice per request on its own (`TowerRedirectPolicy::on_request` turns the URI \
-  back into a `Url`, about 12k instructions, and `PendingRequest` parses the final URI \
-  again, about 10k), and the raw baseline adds a third parse in `Client::get(&str)`; ours \
-  hands reqwest a `Url` it built without parsing. The hyper-util floor pays none of that. \
-  System calls per request are the same for ours and raw reqwest (`strace -c -f`, 20,000 \
-  requests: one `writev`, one `recvfrom` each; `epoll_wait` 991 against 1,041), so the \
-  wall-clock gap at 64 in flight is not in task wake-ups or the body read (one chunk, \
-  kept without a copy); on this shared machine paired runs of the two moved between \
-  0.94 and 1.03.
-- The per-user path: all of its extra cost was `with_auth`, 21.6k instructions, nearly all \
-  `check_jwt_expiry` (base64 of header and claims 7.0k, `serde_json` reading the claims \
-  for `exp` 9.0k, the header's JSON 1.4k, splitting 1.3k, the `AccessToken` 1.4k). A \
-  hand-written one-pass reader (base64url and a JSON scanner for `exp`) brought it to 16.3k \
-  in a trial, but was not kept: the project decodes with the `base64` and `serde_json` \
-  crates rather than its own parsers of token bytes. What is left is reading an 880-byte \
-  token at all: raw reqwest's per-user cost is building one header value (2.4k); a \
-  per-user request with ours runs about 13% more instructions than one with raw reqwest \
-  (144.3k against 127.9k).
+- Ours on reqwest already runs fewer instructions than raw reqwest with a fixed token: \
+  reqwest parses the URL twice per request on its own (`TowerRedirectPolicy::on_request` \
+  turns the URI back into a `Url`, about 12k instructions, and `PendingRequest` parses the \
+  final URI again, about 10k), and the raw baseline adds a third parse in \
+  `Client::get(&str)`; ours hands reqwest a `Url` it built without parsing. System calls per \
+  request are the same for ours and raw reqwest (`strace -c -f`, 20,000 requests: one \
+  `writev`, one `recvfrom` each; `epoll_wait` 991 against 1,041), so the wall-clock gap at \
+  64 in flight is not in task wake-ups or the body read (one chunk, kept without a copy); \
+  on this shared machine paired runs of the two moved between 0.94 and 1.03.
+- Ours on hyper-util: the first version ran 100.9k instructions per request; 12.7k of them \
+  parsed the request's URI back into a `Url` (host and query included) for the answer's \
+  origin check, on every request. The connector now names a URL only when it followed a \
+  redirect (88.2k). The 12.5k left over hyper-util directly are spread thinly: the query \
+  builder and its checks of column names against the hand-built URL (about 4k), the \
+  transport's request (the `Uri` from our `Url`, the header map: about 4k), and the \
+  connector's own work (a copy of the headers kept for redirects, the boxed future, the \
+  body as a stream: about 4k); no single hot spot. Decoding the rows (about 31k) is the \
+  same `serde_json` work in every Rust client.
+- The per-user path: all of its extra cost is `with_auth`, 22.0k instructions (on either \
+  connector), nearly all `check_jwt_expiry` (base64 of header and claims 6.3k, \
+  `serde_json` reading the claims for `exp` about 9k, splitting the parts 1.3k, the \
+  header's JSON about 1.2k, the `AccessToken` about 1.5k). A hand-written one-pass reader \
+  (base64url and a JSON scanner for `exp`) brought it to 16.3k in a trial, but was not \
+  kept: the project decodes with the `base64` and `serde_json` crates rather than its own \
+  parsers of token bytes. What is left is reading an 880-byte token at all, which \
+  `with_auth` does so that a malformed or expired token fails before anything is sent; \
+  hyper-util and raw reqwest only build one header value (about 2k). A server that sees the \
+  same token again can check it once (`check_jwt_expiry`) and call `with_token` per request \
+  (its cost is in case 3 above).
 ";
 
 fn method_text() -> &'static str {
