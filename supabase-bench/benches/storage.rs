@@ -1,8 +1,9 @@
 //! Storage streaming: a 1 GiB upload and download through `supabase-storage` against raw
 //! reqwest streaming on the same loopback server (target: at least 0.90x its throughput),
 //! the process's peak resident memory (target: under 64 MiB), and a 100 MiB upload against
-//! storage-js 2.119.1 on Node when it is installed (`target/storage-js/node_modules`, or
-//! `STORAGE_JS_DIR`; `npm install @supabase/storage-js@2.119.1` there).
+//! storage-js on Node: the one supabase-js 2.119.1 pins (2.119.1), from the folder `cargo xtask
+//! bench` installs supabase-js into with npm (`SUPABASE_JS_DIR`, by default
+//! `target/supabase-js`), or from `STORAGE_JS_DIR`; skipped, and said so, when it is missing.
 //!
 //! No criterion here: each transfer takes a second or more, so each side runs five times,
 //! alternating, and the median is compared. `SUPABASE_BENCH_QUICK=1` moves 256 MiB instead.
@@ -198,9 +199,15 @@ async fn main() {
     .await
     .unwrap();
     let ours_100 = t.elapsed().as_secs_f64();
-    let dir = std::env::var("STORAGE_JS_DIR").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../target/storage-js").to_owned()
-    });
+    // `cargo xtask bench` installs supabase-js 2.119.1 (which pins storage-js 2.119.1) there
+    // with npm and says where; `STORAGE_JS_DIR` points elsewhere.
+    let dir = std::env::var("STORAGE_JS_DIR")
+        .ok()
+        .or_else(|| std::env::var("SUPABASE_JS_DIR").ok())
+        .filter(|dir| !dir.is_empty())
+        .unwrap_or_else(|| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/supabase-js").to_owned()
+        });
     let script = format!(
         r#"import {{ StorageClient }} from '@supabase/storage-js';
 const s = new StorageClient('{base}/storage/v1', {{ apikey: 'anon-key', Authorization: 'Bearer anon-key' }});
@@ -213,6 +220,11 @@ console.log(JSON.stringify({{ secs, rss: process.memoryUsage().rss }}));
 "#
     );
     let node = std::path::Path::new(&dir).join("node_modules/@supabase/storage-js");
+    let storage_js_version = std::fs::read_to_string(node.join("package.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|v| v["version"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "(unknown version)".to_owned());
     if node.is_dir() {
         let path = std::path::Path::new(&dir).join("bench-upload.mjs");
         std::fs::write(&path, script).unwrap();
@@ -233,7 +245,7 @@ console.log(JSON.stringify({{ secs, rss: process.memoryUsage().rss }}));
                 let secs = v["secs"].as_f64().unwrap_or(f64::NAN);
                 let rss = v["rss"].as_f64().unwrap_or(f64::NAN) / 1048576.0;
                 out.push_str(&format!(
-                    "| 100 MiB upload: supabase-storage (stream) {:.0} ms vs storage-js 2.119.1 on Node {} (Buffer) {:.0} ms (Node takes {:.1}x as long); Node RSS after: {rss:.0} MiB | | | | |\n",
+                    "| 100 MiB upload: supabase-storage (stream) {:.0} ms vs storage-js {storage_js_version} on Node {} (Buffer) {:.0} ms (Node takes {:.1}x as long); Node RSS after: {rss:.0} MiB | | | | |\n",
                     ours_100 * 1000.0,
                     String::from_utf8_lossy(
                         &std::process::Command::new("node").arg("--version").output().map(|o| o.stdout).unwrap_or_default()

@@ -82,6 +82,16 @@ pub fn bench(args: &[String]) -> Result {
     let machine = Machine::detect();
     let criterion_home = criterion_dir.to_string_lossy().into_owned();
     let facts_out = facts_dir.to_string_lossy().into_owned();
+    // supabase-js (with the storage-js and realtime-js it pins) installed with npm when
+    // missing, for the benches that compare with them; without Node they say so and skip.
+    let node = sidebyside::prepare_node(&root, &target);
+    let js_dir = match &node {
+        sidebyside::Node::Ready { dir, .. } => dir.to_string_lossy().into_owned(),
+        sidebyside::Node::Missing(why) => {
+            println!("xtask bench: the benches run without Node: {why}");
+            String::new()
+        }
+    };
     cargo(
         "benchmarks",
         &["bench", "--package", "supabase-bench", "--benches"],
@@ -89,6 +99,7 @@ pub fn bench(args: &[String]) -> Result {
             ("CRITERION_HOME", criterion_home.as_str()),
             ("SUPABASE_BENCH_OUT", facts_out.as_str()),
             ("SUPABASE_BENCH_QUICK", if quick { "1" } else { "0" }),
+            ("SUPABASE_JS_DIR", js_dir.as_str()),
         ],
     )?;
     let run = Run::load(&criterion_dir, &facts_dir)?;

@@ -100,7 +100,7 @@ impl Plan {
 }
 
 /// How supabase-js is run, or why it is not.
-enum Node {
+pub(crate) enum Node {
     Ready { dir: PathBuf, version: String },
     Missing(String),
 }
@@ -173,8 +173,9 @@ pub fn run(root: &Path, target: &Path, quick: bool, alone: bool) -> Result<Strin
 }
 
 /// Installs the pinned supabase-js under `target/supabase-js/` when it is not there, and
-/// copies the script next to it.
-fn prepare_node(root: &Path, target: &Path) -> Node {
+/// copies the script next to it. `cargo xtask bench` calls it before the benches too: the
+/// Storage (and Realtime) benches run storage-js (realtime-js) from the same folder.
+pub(crate) fn prepare_node(root: &Path, target: &Path) -> Node {
     let version = first_line("node", &["--version"]);
     if version == "unknown" {
         return Node::Missing("`node` was not found".into());
