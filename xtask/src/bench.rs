@@ -123,6 +123,11 @@ pub fn bench(args: &[String]) -> Result {
         text.push_str("\n## PostgREST rows that stream (`supabase-bench/benches/rows.rs`)\n\n");
         text.push_str(&rows);
     }
+    // The Realtime bench (`benches/realtime.rs`) writes its own table too.
+    if let Ok(realtime) = fs::read_to_string(facts_dir.join("realtime.md")) {
+        text.push_str("\n## Realtime (`supabase-bench/benches/realtime.rs`)\n\n");
+        text.push_str(&realtime);
+    }
     // The side-by-side of issue 17 (separate processes; `sidebyside.rs`), last.
     text.push('\n');
     text.push_str(&sidebyside::run(&root, &target, quick, false)?);
