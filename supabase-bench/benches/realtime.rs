@@ -395,7 +395,8 @@ impl Js {
         )
     }
 
-    /// One throughput run: messages per second from the first callback to the last.
+    /// One throughput run: messages per second from the first callback to the last, and the
+    /// Node process's peak resident set (bytes).
     fn throughput(&self, ws_url: &str, messages: usize) -> (f64, f64) {
         let v = self.run("throughput", ws_url, messages);
         assert_eq!(
@@ -411,7 +412,7 @@ impl Js {
         );
         (
             (messages - 1) as f64 / number(&v, "seconds"),
-            number(&v, "rss"),
+            number(&v, "max_rss"),
         )
     }
 }
@@ -424,6 +425,24 @@ fn per_channel(v: &Value, channels: usize) -> (f64, f64) {
         (number(v, "heap_after") - number(v, "heap_before")) / k,
         (number(v, "rss_after") - number(v, "rss_before")) / k,
     )
+}
+
+/// The process's peak resident set (`VmHWM`), in bytes.
+fn vm_hwm_bytes() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kib| kib * 1024.0)
+}
+
+/// Resets `VmHWM` to the current resident set (Linux: `5` to `/proc/self/clear_refs`).
+fn reset_vm_hwm() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -448,6 +467,15 @@ fn rate(v: f64) -> String {
         out.push(c);
     }
     out
+}
+
+/// How the peak resident set of ours was taken.
+fn peak_note(per_run: bool) -> &'static str {
+    if per_run {
+        ""
+    } else {
+        " (ours: `VmHWM` could not be reset, so the process's peak so far)"
+    }
 }
 
 fn kib(bytes: f64) -> String {
@@ -475,16 +503,27 @@ fn main() {
     let load_before = loadavg();
 
     // Throughput, alternating.
-    let (mut ours, mut theirs, mut node_rss) = (vec![], vec![], vec![]);
+    let (mut ours, mut theirs, mut ours_peak, mut node_peak) = (vec![], vec![], vec![], vec![]);
+    let mut peak_per_run = true;
     for run in 1..=RUNS {
+        peak_per_run &= reset_vm_hwm();
         let r = ours_run(&project_url, messages);
-        println!("realtime run {run}/{RUNS}: ours {} msg/s", rate(r));
+        ours_peak.push(vm_hwm_bytes());
+        println!(
+            "realtime run {run}/{RUNS}: ours {} msg/s, peak resident set {:.0} MiB",
+            rate(r),
+            ours_peak[run - 1] / 1048576.0
+        );
         ours.push(r);
         if let Ok(js) = &js {
             let (r, rss) = js.throughput(&ws_url, messages);
-            println!("realtime run {run}/{RUNS}: realtime-js {} msg/s", rate(r));
+            println!(
+                "realtime run {run}/{RUNS}: realtime-js {} msg/s, peak resident set {:.0} MiB",
+                rate(r),
+                rss / 1048576.0
+            );
             theirs.push(r);
-            node_rss.push(rss);
+            node_peak.push(rss);
         }
     }
 
@@ -551,8 +590,11 @@ fn main() {
                 or / tr
             ));
             out.push_str(&format!(
-                "| Node's resident set at the end of a throughput run (median) | | {:.0} MiB | |\n",
-                median(node_rss) / 1048576.0
+                "| peak resident set of the first throughput run{} | {:.0} MiB | {:.0} MiB | {:.2}x |\n",
+                peak_note(peak_per_run),
+                ours_peak[0] / 1048576.0,
+                node_peak[0] / 1048576.0,
+                ours_peak[0] / node_peak[0]
             ));
         }
         Err(why) => {
@@ -571,6 +613,11 @@ fn main() {
             out.push_str(&format!(
                 "| memory per joined channel: resident set growth (median of {MEMORY_RUNS} runs) | {} | skipped: {why} | |\n",
                 kib(or)
+            ));
+            out.push_str(&format!(
+                "| peak resident set of the first throughput run{} | {:.0} MiB | skipped: {why} | |\n",
+                peak_note(peak_per_run),
+                ours_peak[0] / 1048576.0,
             ));
         }
     }
@@ -597,6 +644,16 @@ fn main() {
          binding (its callback gets the row converted by column type). Messages per second: \
          (N − 1) / the time from the first message decoded (callback) to the last. Each run is \
          a new client and connection (Node: a new process); ours and realtime-js alternate.\n",
+    );
+    out.push_str(
+        "- Peak resident set of the first throughput run (the later runs' are printed while \
+         the bench runs): ours, `VmHWM` of the bench's process (the client and the server; \
+         reset before each run through `/proc/self/clear_refs`, to the resident set of the \
+         moment, which after the first run includes what malloc kept from the earlier ones); \
+         realtime-js, `VmHWM` of the Node process (a new process each run). Ours holds the \
+         changes its socket task has read and not yet handed out (the change stream's queue \
+         is unbounded), so when the server sends faster than the consumer decodes, that \
+         queue grows with the backlog.\n",
     );
     out.push_str(
         "- Checked every run, or the bench fails: each client received every message, the sum \

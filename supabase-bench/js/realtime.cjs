@@ -8,7 +8,8 @@
 //
 // throughput: joins channel `todos` with one postgres_changes INSERT binding on public.todos
 // and counts the callbacks until <messages> have arrived; prints
-// {"messages","seconds","idsum","bad","rss"}, seconds from the first callback to the last.
+// {"messages","seconds","idsum","bad","rss","max_rss"} (bytes; max_rss: the process's peak
+// resident set), seconds from the first callback to the last.
 // memory: joins a warm-up channel, then <channels> channels one after the other (each with
 // one binding), forcing a GC before each count; prints the heap used and resident set
 // before and after.
@@ -43,6 +44,20 @@ function subscribed(channel) {
   });
 }
 
+// The process's peak resident set in bytes: VmHWM (this process's own memory since exec;
+// `process.resourceUsage().maxRSS` is not, on Linux it starts from the parent's peak).
+function peakRss() {
+  try {
+    const line = require('fs')
+      .readFileSync('/proc/self/status', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmHWM:'));
+    return Number(line.split(/\s+/)[1]) * 1024;
+  } catch {
+    return null;
+  }
+}
+
 function gc() {
   if (global.gc) {
     global.gc();
@@ -74,7 +89,14 @@ async function throughput() {
     if (n === count) {
       const seconds = Number(t - first) / 1e9;
       console.log(
-        JSON.stringify({ messages: n, seconds, idsum, bad, rss: process.memoryUsage().rss }),
+        JSON.stringify({
+          messages: n,
+          seconds,
+          idsum,
+          bad,
+          rss: process.memoryUsage().rss,
+          max_rss: peakRss(),
+        }),
       );
       process.exit(0);
     }
