@@ -556,8 +556,9 @@ fn main() {
         Err(_) => "realtime-js".to_owned(),
     };
     out.push_str(&format!(
-        "| Realtime `postgres_changes` INSERT on `public.todos` ({} messages of {frame_bytes} bytes; {channels} channels) | supabase-realtime | {js_head} | ours / js |\n| --- | --- | --- | --- |\n",
-        rate(messages as f64)
+        "| Realtime `postgres_changes` INSERT on `public.todos` ({} messages of {frame_bytes} bytes; {} channels) | supabase-realtime | {js_head} | ours / js |\n| --- | --- | --- | --- |\n",
+        rate(messages as f64),
+        rate(channels as f64)
     ));
     match &js {
         Ok(_) => {
@@ -660,15 +661,16 @@ fn main() {
          of the row ids is the one sent, and every change has the kind, table and fields sent.\n",
     );
     out.push_str(&format!(
-        "- Memory: {channels} channels joined one after the other after a warm-up channel \
+        "- Memory: {k} channels joined one after the other after a warm-up channel \
          (socket open), each with one `postgres_changes` binding, every handle kept; the \
-         growth between before and after, divided by {channels}. Ours in a process of its own \
+         growth between before and after, divided by {k}. Ours in a process of its own \
          (`supabase-bench/src/bin/realtime_memory.rs`, current-thread runtime): live heap \
          bytes counted by a global allocator (`peak_alloc`; what the program asked for, not \
          malloc's overhead) and `VmRSS`. realtime-js: `node --expose-gc`, \
          `process.memoryUsage()` after a forced GC: `heapUsed` (V8's JavaScript heap only) \
          and `rss`. The two heap figures measure different heaps; the resident set growth is \
-         the like-for-like figure, coarse (pages, allocator caches).\n"
+         the like-for-like figure, coarse (pages, allocator caches).\n",
+        k = rate(channels as f64)
     ));
     println!("\n{out}");
     if let Ok(dir) = std::env::var("SUPABASE_BENCH_OUT") {
