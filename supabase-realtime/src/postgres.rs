@@ -291,8 +291,8 @@ pub(crate) struct RawChange {
 }
 
 /// Reads the routing facts of a `postgres_changes` payload: the server binding ids and the
-/// change kind.
-pub(crate) fn parse_push(payload: &Value) -> Result<(Vec<u64>, Arc<RawChange>), String> {
+/// change kind. The payload's `data` moves into the change (no copy).
+pub(crate) fn parse_push(payload: Value) -> Result<(Vec<u64>, Arc<RawChange>), String> {
     let ids = payload
         .get("ids")
         .and_then(Value::as_array)
@@ -300,44 +300,53 @@ pub(crate) fn parse_push(payload: &Value) -> Result<(Vec<u64>, Arc<RawChange>), 
         .iter()
         .filter_map(Value::as_u64)
         .collect();
-    let data = payload
-        .get("data")
-        .filter(|d| d.is_object())
-        .ok_or("postgres_changes without a `data` object")?;
+    let Value::Object(mut payload) = payload else {
+        return Err("postgres_changes without `ids`".into());
+    };
+    let data = match payload.remove("data") {
+        Some(data @ Value::Object(_)) => data,
+        _ => return Err("postgres_changes without a `data` object".into()),
+    };
     let kind = data
         .get("type")
         .and_then(Value::as_str)
         .and_then(ChangeKind::parse)
         .ok_or("postgres_changes with an unknown `type`")?;
-    Ok((
-        ids,
-        Arc::new(RawChange {
-            kind,
-            data: data.clone(),
-        }),
-    ))
+    Ok((ids, Arc::new(RawChange { kind, data })))
 }
 
 /// What a change stream receives: a change, or an error for this channel.
 pub(crate) type ChangeItem = Result<Arc<RawChange>, RealtimeError>;
 
+/// Decodes a change for one listener. The only listener (the usual case) takes the change
+/// over and moves its values into `N` and `O`; a change shared by several bindings is copied.
 fn decode_change<N: DeserializeOwned, O: DeserializeOwned>(
-    raw: &RawChange,
+    raw: Arc<RawChange>,
 ) -> Result<PostgresChange<N, O>, RealtimeError> {
-    let d = &raw.data;
-    let text = |k: &str| {
-        d.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
+    let (kind, data) = match Arc::try_unwrap(raw) {
+        Ok(raw) => (raw.kind, raw.data),
+        Err(shared) => (shared.kind, shared.data.clone()),
     };
-    let columns = d.get("columns");
-    let record = |k: &str| match d.get(k) {
+    let Value::Object(mut d) = data else {
+        // `parse_push` only lets objects through.
+        return Err(RealtimeError::Protocol {
+            reason: "postgres_changes without a `data` object".into(),
+        });
+    };
+    let mut text = |k: &str| match d.remove(k) {
+        Some(Value::String(s)) => s,
+        _ => String::new(),
+    };
+    let schema = text("schema");
+    let table = text("table");
+    let commit_timestamp = text("commit_timestamp");
+    let columns = d.remove("columns");
+    let record = |v: Option<Value>| match v {
         None | Some(Value::Null) => None,
         Some(Value::Object(m)) if m.is_empty() => None,
-        Some(v) => Some(convert_record(columns, v.clone())),
+        Some(v) => Some(convert_record(columns.as_ref(), v)),
     };
-    let new = record("record")
+    let new = record(d.remove("record"))
         .map(|v| {
             serde_json::from_value::<N>(v).map_err(|e| RealtimeError::Decode {
                 what: "new record",
@@ -345,7 +354,7 @@ fn decode_change<N: DeserializeOwned, O: DeserializeOwned>(
             })
         })
         .transpose()?;
-    let old = record("old_record")
+    let old = record(d.remove("old_record"))
         .map(|v| {
             serde_json::from_value::<O>(v).map_err(|e| RealtimeError::Decode {
                 what: "old record",
@@ -354,13 +363,13 @@ fn decode_change<N: DeserializeOwned, O: DeserializeOwned>(
         })
         .transpose()?;
     Ok(PostgresChange {
-        kind: raw.kind,
-        schema: text("schema"),
-        table: text("table"),
-        commit_timestamp: text("commit_timestamp"),
+        kind,
+        schema,
+        table,
+        commit_timestamp,
         new,
         old,
-        errors: d.get("errors").filter(|e| !e.is_null()).cloned(),
+        errors: d.remove("errors").filter(|e| !e.is_null()),
     })
 }
 
@@ -393,7 +402,7 @@ impl<N: DeserializeOwned, O: DeserializeOwned> Stream for ChangeStream<N, O> {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         match self.rx.poll_recv(cx) {
-            Poll::Ready(Some(Ok(raw))) => Poll::Ready(Some(decode_change(&raw))),
+            Poll::Ready(Some(Ok(raw))) => Poll::Ready(Some(decode_change(raw))),
             Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Pending => Poll::Pending,
@@ -470,18 +479,19 @@ mod tests {
             done: bool,
         }
         let (ids, raw) = parse_push(
-            &json!({"ids": [1], "data": {"type": "UPDATE", "schema": "public",
+            json!({"ids": [1], "data": {"type": "UPDATE", "schema": "public",
             "table": "todos", "commit_timestamp": "c", "errors": null,
             "columns": [{"name": "id", "type": "int8"}, {"name": "done", "type": "bool"}],
             "record": {"id": "7", "done": "f"}, "old_record": {"id": "7"}}}),
         )
         .unwrap();
         assert_eq!(ids, vec![1]);
-        let c: PostgresChange<Todo, Value> = decode_change(&raw).unwrap();
+        // Shared with another listener (copied), then the last one (taken over).
+        let c: PostgresChange<Todo, Value> = decode_change(Arc::clone(&raw)).unwrap();
         assert_eq!(c.kind, ChangeKind::Update);
         assert_eq!(c.new, Some(Todo { id: 7, done: false }));
         assert_eq!(c.old, Some(json!({"id": 7})));
-        let bad: Result<PostgresChange<Todo>, _> = decode_change(&raw);
+        let bad: Result<PostgresChange<Todo>, _> = decode_change(raw);
         assert!(matches!(
             bad,
             Err(RealtimeError::Decode {
@@ -489,7 +499,8 @@ mod tests {
                 ..
             })
         ));
-        assert!(parse_push(&json!({"ids": [1]})).is_err());
-        assert!(parse_push(&json!({"ids": [1], "data": {"type": "TRUNCATE"}})).is_err());
+        assert!(parse_push(json!({"ids": [1]})).is_err());
+        assert!(parse_push(json!({"ids": [1], "data": {"type": "TRUNCATE"}})).is_err());
+        assert!(parse_push(json!([1])).is_err());
     }
 }

@@ -681,3 +681,111 @@ async fn secrets_never_show_in_debug_or_errors() {
         .unwrap_err();
     assert!(!format!("{err} {err:?}").contains(KEY));
 }
+
+/// The client's end of an in-memory socket whose reads wait while the gate is shut, so a test
+/// can let the server's frames pile up in the buffer first, as a fast server's do in the
+/// kernel's.
+struct Gated {
+    inner: tokio::io::DuplexStream,
+    open: Arc<std::sync::atomic::AtomicBool>,
+    waiting: Arc<std::sync::Mutex<Option<std::task::Waker>>>,
+}
+
+impl tokio::io::AsyncRead for Gated {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        if !self.open.load(std::sync::atomic::Ordering::SeqCst) {
+            *self.waiting.lock().unwrap() = Some(cx.waker().clone());
+            return std::task::Poll::Pending;
+        }
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Gated {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// A burst of changes that arrived before the application reads them (all of it buffered,
+/// as from a fast server): the socket task hands the reader its turn as it decodes (it does
+/// not decode the whole burst first, holding every change in memory), and every change
+/// arrives, in order.
+#[tokio::test(start_paused = true)]
+async fn a_burst_of_buffered_changes_is_handed_out_as_it_is_decoded() {
+    const CHANGES: i64 = 2_000;
+    let mock = RealtimeMock::start().await;
+    let open = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let waiting = Arc::new(std::sync::Mutex::new(None::<std::task::Waker>));
+    let connector = mock.in_memory();
+    let (gate, parked) = (open.clone(), waiting.clone());
+    let options = RealtimeOptions::default().connector(move || {
+        let stream = Gated {
+            inner: connector.connect(),
+            open: gate.clone(),
+            waiting: parked.clone(),
+        };
+        async move { Ok(stream) }
+    });
+    let c = RealtimeClient::with_options(&mock.url(), KEY, options).unwrap();
+    let mut b = c.channel("burst").unwrap();
+    let mut inserts = b
+        .postgres_changes::<Todo>(PostgresChangesFilter::new(PostgresEvent::Insert, "public"))
+        .unwrap();
+    let mut status = b.status();
+    let _ch = b.subscribe().await.unwrap();
+    assert_eq!(status.next().await, Some(ChannelStatus::Subscribed));
+    assert!(matches!(
+        status.next().await,
+        Some(ChannelStatus::System { .. })
+    ));
+    let frames_before = c.stats().frames_handled;
+    // Shut the gate, let the mock write the whole burst (the paused clock moves on only once
+    // every task is idle: the mock has written all of it), then open it.
+    open.store(false, std::sync::atomic::Ordering::SeqCst);
+    for id in 0..CHANGES {
+        let mut push = insert_push("realtime:burst", "INSERT");
+        push["payload"]["data"]["record"]["id"] = json!(id.to_string());
+        assert!(mock.send(&push));
+    }
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    open.store(true, std::sync::atomic::Ordering::SeqCst);
+    if let Some(waker) = waiting.lock().unwrap().take() {
+        waker.wake();
+    }
+    let mut most_ahead = 0;
+    for id in 0..CHANGES {
+        let change = inserts.next().await.unwrap().unwrap();
+        assert_eq!(change.new.unwrap().id, id);
+        // Frames the socket task has decoded that the reader has not taken yet.
+        let handled = c.stats().frames_handled - frames_before;
+        most_ahead = most_ahead.max(handled.saturating_sub(id as u64 + 1));
+    }
+    // Tokio's budget is 128 units a turn: a few hundred ahead at most, not the whole burst.
+    assert!(
+        most_ahead < 500,
+        "the socket task got {most_ahead} changes ahead of the reader"
+    );
+}
