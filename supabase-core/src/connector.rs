@@ -202,9 +202,7 @@ impl HttpConnector for ReqwestConnector {
     ) -> BoxFuture<'_, Result<ConnectorResponse, Error>> {
         Box::pin(async move {
             let (parts, body) = request.into_parts();
-            let url = Url::parse(&parts.uri.to_string()).map_err(|e| Error::InvalidUrl {
-                reason: e.to_string(),
-            })?;
+            let url = url_of(&parts.uri)?;
             let mut http_request = reqwest::Request::new(parts.method, url);
             *http_request.headers_mut() = parts.headers;
             if !body.is_empty() {
@@ -228,4 +226,12 @@ impl HttpConnector for ReqwestConnector {
             Ok(ConnectorResponse::new(status, headers, url, body))
         })
     }
+}
+
+/// A request's URI as a [`Url`] (what reqwest takes, and what a redirect's `Location` is
+/// resolved against).
+pub(crate) fn url_of(uri: &http::Uri) -> Result<Url, Error> {
+    Url::parse(&uri.to_string()).map_err(|e| Error::InvalidUrl {
+        reason: e.to_string(),
+    })
 }

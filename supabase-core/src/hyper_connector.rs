@@ -19,6 +19,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::Instant;
 use url::Url;
 
+use crate::connector::url_of;
 use crate::redirect::{MAX_REDIRECTS, RedirectRefused, same_origin};
 use crate::runtime::BoxFuture;
 use crate::{
@@ -132,20 +133,14 @@ impl HyperConnector {
                 Some(location) => {
                     let first = match &first {
                         Some(first) => first,
-                        None => first.insert(parse_uri(&uri)?),
+                        None => first.insert(url_of(&uri)?),
                     };
                     url.as_ref().unwrap_or(first).join(location).ok()
                 }
                 None => None,
             };
             let (Some(first), Some(next)) = (&first, next) else {
-                let (parts, incoming) = response.into_parts();
-                return Ok(ConnectorResponse::new(
-                    status,
-                    parts.headers,
-                    url,
-                    body_stream(incoming, deadline),
-                ));
+                return Ok(answer(response, url, deadline));
             };
             // The order of reqwest's policy (`redirect_policy`): the origin first.
             if !same_origin(first, &next) {
@@ -159,13 +154,7 @@ impl HyperConnector {
                 StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT if unrepeatable => {
                     // A stream body cannot be sent again: the redirect is the answer (as
                     // reqwest does).
-                    let (parts, incoming) = response.into_parts();
-                    return Ok(ConnectorResponse::new(
-                        status,
-                        parts.headers,
-                        url,
-                        body_stream(incoming, deadline),
-                    ));
+                    return Ok(answer(response, url, deadline));
                 }
                 StatusCode::SEE_OTHER if method != Method::HEAD => {
                     to_get(&mut method, &mut headers);
@@ -183,6 +172,22 @@ impl HyperConnector {
             url = Some(next);
         }
     }
+}
+
+/// The answer as it came: its head now, its body as a stream within `deadline`; `url` is the
+/// last redirect's (`None` without one).
+fn answer(
+    response: http::Response<Incoming>,
+    url: Option<Url>,
+    deadline: Option<Instant>,
+) -> ConnectorResponse {
+    let (parts, incoming) = response.into_parts();
+    ConnectorResponse::new(
+        parts.status,
+        parts.headers,
+        url,
+        body_stream(incoming, deadline),
+    )
 }
 
 /// The method becomes GET and the body goes (a 303, or a 301/302 after POST), as browsers and
@@ -223,13 +228,6 @@ impl fmt::Debug for HyperConnector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HyperConnector").finish_non_exhaustive()
     }
-}
-
-/// The request's URI as a [`Url`] (to resolve a redirect's `Location` and compare origins).
-fn parse_uri(uri: &Uri) -> Result<Url, Error> {
-    Url::parse(&uri.to_string()).map_err(|e| Error::InvalidUrl {
-        reason: e.to_string(),
-    })
 }
 
 /// The `Location` of a redirect answer (`None`: not a redirect reqwest follows, or no usable
