@@ -222,49 +222,19 @@ impl Transport {
         let buffered = buffered_request(request).await?;
         #[cfg(target_arch = "wasm32")]
         let request = buffered.as_ref().unwrap_or(request);
-        let inner = &*self.inner;
-        let bearer = match self.fixed_bearer(request) {
-            Bearer::Decided(bearer) => bearer,
-            Bearer::FromProvider => Some(match tokens.fixed_token() {
-                Some(token) => token.bearer_header().clone(),
-                None => match tokens.access_token().await? {
-                    Some(token) => token.bearer_header().clone(),
-                    None => inner.key_bearer.clone(),
-                },
-            }),
-        };
-        match &inner.http {
-            Http::Reqwest(http) => {
-                let http_request = self.http_request(request, bearer)?;
-                let mut response = http
-                    .execute(http_request)
-                    .await
-                    .map_err(Error::from_reqwest)?;
-                let length = self.check_head(&request.url, response.url(), response.headers())?;
-                let headers = std::mem::take(response.headers_mut());
-                let status = response.status();
-                let body =
-                    read_body(Chunks::new(response), length, inner.max_response_bytes).await?;
-                Ok(Response {
-                    status,
-                    headers,
-                    body,
-                })
-            }
-            Http::Connector(connector) => {
-                let (http_request, timeout) = self.connector_request(request, bearer)?;
-                let answer = connector.send(http_request, timeout).await?;
-                let answered_from = answer.url.as_ref().unwrap_or(&request.url);
-                let length = self.check_head(&request.url, answered_from, &answer.headers)?;
-                let body =
-                    read_body(StreamChunks(answer.body), length, inner.max_response_bytes).await?;
-                Ok(Response {
-                    status: answer.status,
-                    headers: answer.headers,
-                    body,
-                })
-            }
+        let bearer = self.bearer(request, tokens).await?;
+        let answer = self.exchange(request, bearer).await?;
+        let limit = self.inner.max_response_bytes;
+        let length = content_length(&answer.headers);
+        if length.is_some_and(|len| len > limit as u64) {
+            return Err(Error::ResponseTooLarge { limit });
         }
+        let body = read_body(answer.body, length, limit).await?;
+        Ok(Response {
+            status: answer.status,
+            headers: answer.headers,
+            body,
+        })
     }
 
     /// Sends a request and hands the answer's body over as a stream, read as the caller
@@ -281,44 +251,9 @@ impl Transport {
         let buffered = buffered_request(request).await?;
         #[cfg(target_arch = "wasm32")]
         let request = buffered.as_ref().unwrap_or(request);
-        let bearer = match self.fixed_bearer(request) {
-            Bearer::Decided(bearer) => bearer,
-            Bearer::FromProvider => Some(match tokens.fixed_token() {
-                Some(token) => token.bearer_header().clone(),
-                None => match tokens.access_token().await? {
-                    Some(token) => token.bearer_header().clone(),
-                    None => self.inner.key_bearer.clone(),
-                },
-            }),
-        };
-        let (status, headers, body) = match &self.inner.http {
-            Http::Reqwest(http) => {
-                let http_request = self.http_request(request, bearer)?;
-                let mut response = http
-                    .execute(http_request)
-                    .await
-                    .map_err(Error::from_reqwest)?;
-                check_origin(&request.url, response.url())?;
-                let headers = std::mem::take(response.headers_mut());
-                let status = response.status();
-                (
-                    status,
-                    headers,
-                    limited_stream(Chunks::new(response), limit),
-                )
-            }
-            Http::Connector(connector) => {
-                let (http_request, timeout) = self.connector_request(request, bearer)?;
-                let answer = connector.send(http_request, timeout).await?;
-                check_origin(&request.url, answer.url.as_ref().unwrap_or(&request.url))?;
-                let body = limited_stream(StreamChunks(answer.body), limit);
-                (answer.status, answer.headers, body)
-            }
-        };
-        let length = headers
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
+        let bearer = self.bearer(request, tokens).await?;
+        let answer = self.exchange(request, bearer).await?;
+        let length = content_length(&answer.headers);
         if let (Some(length), Some(limit)) = (length, limit)
             && length > limit
         {
@@ -327,10 +262,63 @@ impl Transport {
             });
         }
         Ok(StreamingResponse {
-            status,
-            headers,
-            body,
+            status: answer.status,
+            headers: answer.headers,
+            body: limited_stream(answer.body, limit),
         })
+    }
+
+    /// The `Authorization` value of `request`: the rules without a provider
+    /// ([`Transport::fixed_bearer`]), then the provider's token, then the project key.
+    async fn bearer(
+        &self,
+        request: &Request,
+        tokens: &dyn TokenProvider,
+    ) -> Result<Option<HeaderValue>, Error> {
+        Ok(match self.fixed_bearer(request) {
+            Bearer::Decided(bearer) => bearer,
+            Bearer::FromProvider => Some(match tokens.fixed_token() {
+                Some(token) => token.bearer_header().clone(),
+                None => match tokens.access_token().await? {
+                    Some(token) => token.bearer_header().clone(),
+                    None => self.inner.key_bearer.clone(),
+                },
+            }),
+        })
+    }
+
+    /// Sends `request` with `bearer` through reqwest or the connector and returns the
+    /// answer's head and its body still to be read, once its origin is checked.
+    async fn exchange(
+        &self,
+        request: &Request,
+        bearer: Option<HeaderValue>,
+    ) -> Result<Answer, Error> {
+        match &self.inner.http {
+            Http::Reqwest(http) => {
+                let http_request = self.http_request(request, bearer)?;
+                let mut response = http
+                    .execute(http_request)
+                    .await
+                    .map_err(Error::from_reqwest)?;
+                check_origin(&request.url, response.url())?;
+                Ok(Answer {
+                    status: response.status(),
+                    headers: std::mem::take(response.headers_mut()),
+                    body: AnswerBody::Reqwest(Chunks::new(response)),
+                })
+            }
+            Http::Connector(connector) => {
+                let (http_request, timeout) = self.connector_request(request, bearer)?;
+                let answer = connector.send(http_request, timeout).await?;
+                check_origin(&request.url, answer.url.as_ref().unwrap_or(&request.url))?;
+                Ok(Answer {
+                    status: answer.status,
+                    headers: answer.headers,
+                    body: AnswerBody::Connector(StreamChunks(answer.body)),
+                })
+            }
+        }
     }
 
     /// The bearer rules that need no provider: steps 1 to 4 of the order in the type's docs.
@@ -351,9 +339,9 @@ impl Transport {
         }
     }
 
-    /// The HTTP request for `request`. Kept out of the `async` function (as is
-    /// [`Transport::response_head`]) so that its state machine stays small: less code and
-    /// less state on the path of every request.
+    /// The HTTP request for `request`. Kept out of the `async` functions (as is
+    /// [`Transport::connector_request`]) so that their state machines stay small: less code
+    /// and less state on the path of every request.
     #[inline(never)]
     fn http_request(
         &self,
@@ -361,17 +349,10 @@ impl Transport {
         bearer: Option<HeaderValue>,
     ) -> Result<reqwest::Request, Error> {
         let mut http_request = reqwest::Request::new(request.method.clone(), request.url.clone());
-        let mut headers = self.headers_for(&request.headers, bearer);
         if let Some(body) = &request.body {
-            if body.is_stream()
-                && let Some(length) = body.len()
-                && !headers.contains_key(CONTENT_LENGTH)
-            {
-                headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
-            }
             *http_request.body_mut() = Some(body.to_reqwest()?);
         }
-        *http_request.headers_mut() = headers;
+        *http_request.headers_mut() = self.request_headers(request, bearer);
         *http_request.timeout_mut() = request.timeout.or(self.inner.timeout);
         Ok(http_request)
     }
@@ -387,45 +368,26 @@ impl Transport {
         let uri = http::Uri::try_from(request.url.as_str()).map_err(|e| Error::InvalidUrl {
             reason: e.to_string(),
         })?;
-        let mut headers = self.headers_for(&request.headers, bearer);
-        let body = match &request.body {
-            Some(body) => {
-                if body.is_stream()
-                    && let Some(length) = body.len()
-                    && !headers.contains_key(CONTENT_LENGTH)
-                {
-                    headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
-                }
-                body.clone()
-            }
-            None => Body::empty(),
-        };
+        let body = request.body.clone().unwrap_or_else(Body::empty);
         let mut http_request = http::Request::new(body);
         *http_request.method_mut() = request.method.clone();
         *http_request.uri_mut() = uri;
-        *http_request.headers_mut() = headers;
+        *http_request.headers_mut() = self.request_headers(request, bearer);
         Ok((http_request, request.timeout.or(self.inner.timeout)))
     }
 
-    /// Checks the head of an answer (same origin, announced size) and returns its
-    /// `Content-Length`.
-    #[inline(never)]
-    fn check_head(
-        &self,
-        origin: &Url,
-        url: &Url,
-        headers: &HeaderMap,
-    ) -> Result<Option<u64>, Error> {
-        check_origin(origin, url)?;
-        let limit = self.inner.max_response_bytes;
-        let length = headers
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if length.is_some_and(|len| len > limit as u64) {
-            return Err(Error::ResponseTooLarge { limit });
+    /// The headers of `request` as they go out ([`Transport::headers_for`]), with the
+    /// `Content-Length` of a stream body whose length is known.
+    fn request_headers(&self, request: &Request, bearer: Option<HeaderValue>) -> HeaderMap {
+        let mut headers = self.headers_for(&request.headers, bearer);
+        if let Some(body) = &request.body
+            && body.is_stream()
+            && let Some(length) = body.len()
+            && !headers.contains_key(CONTENT_LENGTH)
+        {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
         }
-        Ok(length)
+        headers
     }
 
     /// The headers that go out: the request's own, then the global ones it does not set,
@@ -481,6 +443,39 @@ fn check_origin(origin: &Url, url: &Url) -> Result<(), Error> {
             kind: TransportErrorKind::Redirect,
             source: Box::new(RedirectRefused::CrossOrigin),
         })
+    }
+}
+
+/// The announced `Content-Length` of an answer.
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+}
+
+/// An answer whose head has arrived (from the request's origin) and whose body is still to
+/// be read.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: AnswerBody,
+}
+
+/// Where an answer's body comes from: reqwest's answer (read directly, no boxed stream), or
+/// a connector's stream.
+enum AnswerBody {
+    Reqwest(Chunks),
+    Connector(StreamChunks),
+}
+
+impl NextChunk for AnswerBody {
+    #[inline]
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        match self {
+            AnswerBody::Reqwest(chunks) => chunks.next_chunk().await,
+            AnswerBody::Connector(chunks) => chunks.next_chunk().await,
+        }
     }
 }
 
